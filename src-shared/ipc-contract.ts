@@ -1,0 +1,102 @@
+/**
+ * The one IPC contract. Main registers a handler per invoke channel and parses every payload with
+ * the channel's `request` schema; the preload exposes each channel as a named function. Nothing
+ * else crosses the bridge.
+ */
+import { z } from 'zod';
+import { DeviceSession, DisplayName, Email, Password, RegisterResponse } from './http-api';
+import { SessionState } from './session/session-state';
+
+export const ServerUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL without credentials');
+
+const NoArgs = z.undefined();
+
+export const ipcInvoke = {
+  'session:getState': { request: NoArgs, response: SessionState },
+  'session:register': {
+    request: z.object({ serverUrl: ServerUrl, email: Email, password: Password, displayName: DisplayName }).strict(),
+    response: RegisterResponse,
+  },
+  'session:signIn': {
+    request: z
+      .object({ serverUrl: ServerUrl, email: z.string().max(254), password: z.string().min(1).max(1024) })
+      .strict(),
+    response: SessionState,
+  },
+  'session:signOut': { request: NoArgs, response: SessionState },
+  'session:listDevices': { request: NoArgs, response: z.array(DeviceSession) },
+  'session:revokeDevice': { request: z.object({ id: z.string().min(1).max(128) }).strict(), response: z.array(DeviceSession) },
+} as const;
+
+export type InvokeChannel = keyof typeof ipcInvoke;
+export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof ipcInvoke)[C]['request']>;
+export type InvokeResponse<C extends InvokeChannel> = z.infer<(typeof ipcInvoke)[C]['response']>;
+
+/** Main → renderer pushes. */
+export const ipcEvents = {
+  'session:changed': SessionState,
+} as const;
+export type EventChannel = keyof typeof ipcEvents;
+export type EventPayload<C extends EventChannel> = z.infer<(typeof ipcEvents)[C]>;
+
+/**
+ * Handlers never throw across the bridge (Electron flattens thrown errors to a string); they
+ * answer with a result the renderer can act on.
+ */
+export const IpcErrorCode = z.enum([
+  'invalid_payload',
+  'forbidden_sender',
+  'invalid_credentials',
+  'email_taken',
+  'invalid_request',
+  'rate_limited',
+  'not_signed_in',
+  'keychain_unavailable',
+  'keychain_locked',
+  'server_unreachable',
+  'server_error',
+  'not_found',
+  'unknown',
+]);
+export type IpcErrorCode = z.infer<typeof IpcErrorCode>;
+export const IpcFailure = z.object({ ok: z.literal(false), error: z.object({ code: IpcErrorCode, message: z.string() }) });
+export type IpcFailure = z.infer<typeof IpcFailure>;
+export type IpcResult<T> = { ok: true; value: T } | IpcFailure;
+
+/** The exact shape of `window.webinar`; a test compares the preload's key set to this. */
+export const PRELOAD_API_SHAPE = {
+  session: {
+    getState: 'session:getState',
+    register: 'session:register',
+    signIn: 'session:signIn',
+    signOut: 'session:signOut',
+    listDevices: 'session:listDevices',
+    revokeDevice: 'session:revokeDevice',
+    onChange: 'session:changed',
+  },
+} as const;
+
+/** What the renderer sees: each invoke channel as an async function resolving to an IpcResult. */
+export interface WebinarApi {
+  session: {
+    getState(): Promise<IpcResult<SessionState>>;
+    register(req: InvokeRequest<'session:register'>): Promise<IpcResult<InvokeResponse<'session:register'>>>;
+    signIn(req: InvokeRequest<'session:signIn'>): Promise<IpcResult<SessionState>>;
+    signOut(): Promise<IpcResult<SessionState>>;
+    listDevices(): Promise<IpcResult<DeviceSession[]>>;
+    revokeDevice(req: { id: string }): Promise<IpcResult<DeviceSession[]>>;
+    /** Returns an unsubscribe function. */
+    onChange(listener: (state: SessionState) => void): () => void;
+  };
+}
