@@ -28,7 +28,10 @@ async function throughput(ms: number, op: (worker: number) => Promise<boolean>):
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, worker) => {
-      while (performance.now() < deadline) (await op(worker)) ? ok++ : failed++;
+      while (performance.now() < deadline) {
+        if (await op(worker)) ok++;
+        else failed++;
+      }
     }),
   );
   return { perSecond: Math.round((ok / (performance.now() - started)) * 1000 * 10) / 10, ok, failed };

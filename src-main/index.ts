@@ -3,24 +3,38 @@
  * the services, injects Electron's objects into them and wires events; the services themselves
  * run in plain Node (tests construct them the same way without Electron).
  */
-import { app, BrowserWindow, net, powerMonitor, protocol, session as electronSession, shell } from 'electron';
+import { app, BrowserWindow, desktopCapturer, net, powerMonitor, protocol, session as electronSession, shell } from 'electron';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, serveAppRequest } from './windows/app-protocol';
 import { applyPermissionPolicy, createMainWindow } from './windows/main-window';
 import { registerIpcHandlers, sendIpcEvent } from './ipc/ipc-main-wrapper';
-import { createSessionHandlers } from './ipc/session-handlers';
+import { createIpcHandlerTable } from './ipc/handler-table';
+import { WebinarClient } from './webinars/webinar-client';
+import { DesktopScreenShare } from './windows/screen-share';
 import { createSessionService } from './create-session-service';
 import { SettingsStore } from './settings/settings-store';
 import { APP_ID, DEFAULT_SERVER_URL } from './app-config';
+import { DeepLinkRouter } from './deep-link-router';
+import { DEEP_LINK_SCHEME } from '../src-shared/deep-link';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
+const deepLinks = new DeepLinkRouter();
+// macOS delivers links by event, possibly before ready.
+app.on('open-url', (event, url) => {
+  event.preventDefault();
+  deepLinks.fromUrl(url);
+});
+
+// One instance: a second launch (e.g. the OS opening a webinar:// link) hands its argv to us.
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  deepLinks.fromArgv(process.argv);
   void main();
 }
 
@@ -43,7 +57,12 @@ async function main(): Promise<void> {
     fetch: (input, init) => net.fetch(input as string, init),
   });
 
-  registerIpcHandlers(createSessionHandlers(sessionService), APP_ORIGIN);
+  const screenShare = new DesktopScreenShare(desktopCapturer, APP_ORIGIN);
+  screenShare.attach(electronSession.defaultSession);
+  registerIpcHandlers(
+    createIpcHandlerTable({ session: sessionService, webinars: new WebinarClient(sessionService), screenShare }),
+    APP_ORIGIN,
+  );
 
   let window: BrowserWindow | null = null;
   let rememberedServer = serverUrl;
@@ -74,10 +93,16 @@ async function main(): Promise<void> {
       startUrl: `${APP_ORIGIN}/index.html`,
       openExternal: (url) => shell.openExternal(url),
     });
-    window.on('closed', () => (window = null));
+    const contents = window.webContents;
+    contents.on('did-finish-load', () => deepLinks.connect((webinarId) => sendIpcEvent(contents, 'webinars:deepLink', { webinarId })));
+    window.on('closed', () => {
+      deepLinks.disconnect();
+      window = null;
+    });
   };
   openWindow();
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv) => {
+    deepLinks.fromArgv(argv);
     if (window) {
       if (window.isMinimized()) window.restore();
       window.focus();

@@ -1,31 +1,36 @@
 /**
  * Builds `window.webinar` from the contract over an abstract transport, so the same object is
- * exposed by the Electron preload and by the desktop test harness.
+ * exposed by the Electron preload and by the desktop test harness. Every function is generated
+ * from PRELOAD_API_SHAPE: a key named `on…` subscribes to a main → renderer event, every other key
+ * invokes its channel with at most one payload argument.
  */
 import { PRELOAD_API_SHAPE, type WebinarApi } from '../src-shared/preload-api';
-import type { IpcResult } from '../src-shared/ipc-contract';
-import type { SessionState } from '../src-shared/session/session-state';
 
 export interface BridgeTransport {
   invoke(channel: string, payload: unknown): Promise<unknown>;
   subscribe(channel: string, listener: (payload: unknown) => void): () => void;
 }
 
+type Fn = (arg?: unknown) => unknown;
+
+function bridgeFunction(transport: BridgeTransport, key: string, channel: string): Fn {
+  if (key.startsWith('on')) {
+    return (listener) => {
+      if (typeof listener !== 'function') throw new TypeError(`${key} needs a function`);
+      // Only the payload is passed on: never an event object or sender.
+      return transport.subscribe(channel, (payload) => (listener as (p: unknown) => void)(payload));
+    };
+  }
+  // Exactly one argument crosses: extra arguments cannot smuggle anything to main.
+  return (payload) => transport.invoke(channel, payload);
+}
+
 export function buildWebinarApi(transport: BridgeTransport): WebinarApi {
-  const s = PRELOAD_API_SHAPE.session;
-  const call = <T>(channel: string, payload?: unknown) => transport.invoke(channel, payload) as Promise<IpcResult<T>>;
-  return Object.freeze({
-    session: Object.freeze({
-      getState: () => call<SessionState>(s.getState),
-      register: (req: Parameters<WebinarApi['session']['register']>[0]) => call(s.register, req),
-      signIn: (req: Parameters<WebinarApi['session']['signIn']>[0]) => call<SessionState>(s.signIn, req),
-      signOut: () => call<SessionState>(s.signOut),
-      listDevices: () => call(s.listDevices),
-      revokeDevice: (req: { id: string }) => call(s.revokeDevice, req),
-      onChange: (listener: (state: SessionState) => void) => {
-        if (typeof listener !== 'function') throw new TypeError('onChange needs a function');
-        return transport.subscribe(s.onChange, (payload) => listener(payload as SessionState));
-      },
-    }),
-  }) as WebinarApi;
+  const api = Object.fromEntries(
+    Object.entries(PRELOAD_API_SHAPE).map(([namespace, functions]) => [
+      namespace,
+      Object.freeze(Object.fromEntries(Object.entries(functions).map(([key, channel]) => [key, bridgeFunction(transport, key, channel)]))),
+    ]),
+  );
+  return Object.freeze(api) as unknown as WebinarApi;
 }

@@ -6,6 +6,10 @@
 import { z } from 'zod';
 import { DeviceSession, DisplayName, Email, Password, RegisterResponse } from './http-api';
 import { SessionState } from './session/session-state';
+import { AddPanelistRequest, CreateWebinarRequest, Id, JoinResponse, WebinarListResponse, WebinarResponse } from './signaling-protocol';
+
+export const ScreenSource = z.object({ id: z.string(), name: z.string(), kind: z.enum(['screen', 'window']), thumbnail: z.string() });
+export type ScreenSource = z.infer<typeof ScreenSource>;
 
 export const ServerUrl = z
   .string()
@@ -37,6 +41,15 @@ export const ipcInvoke = {
   'session:signOut': { request: NoArgs, response: SessionState },
   'session:listDevices': { request: NoArgs, response: z.array(DeviceSession) },
   'session:revokeDevice': { request: z.object({ id: z.string().min(1).max(128) }).strict(), response: z.array(DeviceSession) },
+  'webinars:list': { request: NoArgs, response: WebinarListResponse.shape.webinars },
+  'webinars:create': { request: CreateWebinarRequest, response: WebinarResponse },
+  'webinars:get': { request: z.object({ id: Id }).strict(), response: WebinarResponse },
+  'webinars:addPanelist': { request: AddPanelistRequest.extend({ webinarId: Id }).strict(), response: z.null() },
+  /** A single-use, 60 s ticket for the signaling WebSocket: the only credential the renderer ever holds. */
+  'webinars:join': { request: z.object({ id: Id }).strict(), response: JoinResponse },
+  /** Screen share: list sources (desktopCapturer in main), then select one before getDisplayMedia(). */
+  'screenShare:listSources': { request: NoArgs, response: z.array(ScreenSource) },
+  'screenShare:select': { request: z.object({ sourceId: z.string().min(1).max(256) }).strict(), response: z.null() },
 } as const;
 
 export type InvokeChannel = keyof typeof ipcInvoke;
@@ -46,6 +59,8 @@ export type InvokeResponse<C extends InvokeChannel> = z.infer<(typeof ipcInvoke)
 /** Main → renderer pushes. */
 export const ipcEvents = {
   'session:changed': SessionState,
+  /** A webinar://join/<id> link was opened (main holds the single-instance lock). */
+  'webinars:deepLink': z.object({ webinarId: Id }),
 } as const;
 export type EventChannel = keyof typeof ipcEvents;
 export type EventPayload<C extends EventChannel> = z.infer<(typeof ipcEvents)[C]>;
@@ -67,6 +82,7 @@ export const IpcErrorCode = z.enum([
   'server_unreachable',
   'server_error',
   'not_found',
+  'forbidden',
   'unknown',
 ]);
 export type IpcErrorCode = z.infer<typeof IpcErrorCode>;

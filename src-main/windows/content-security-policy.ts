@@ -9,7 +9,7 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
   "font-src 'self'",
-  "connect-src 'self'",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:* wss:", // the signaling WebSocket: loopback dev servers, TLS elsewhere
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

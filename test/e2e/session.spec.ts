@@ -52,8 +52,12 @@ test('register, sign in, relaunch signed in without a password, sign out', async
 
   await expect(page.getByTestId('signed-in-user')).toHaveText('Ada Lovelace');
   await expect(page.getByTestId('session-status')).toHaveAttribute('data-status', 'signedIn');
-  await expect(page.getByTestId('device-row')).toHaveCount(1);
+  await expect(page.getByTestId('lobby')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/03-home.png` });
+  await page.getByRole('tab', { name: 'Devices' }).click();
+  await expect(page.getByTestId('device-row')).toHaveCount(1);
+  await expect(page.getByTestId('device-row')).toContainText('this device');
+  await page.screenshot({ path: `${SHOTS}/03b-devices.png` });
 
   // The renderer holds no token: nothing token-like in the page's state or storage.
   const pageState = await page.evaluate(async () => JSON.stringify([await (window as unknown as { webinar: { session: { getState(): Promise<unknown> } } }).webinar.session.getState(), { ...localStorage }, { ...sessionStorage }, document.cookie]));

@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { dispatchInvoke } from '../../src-main/ipc/ipc-dispatch';
-import { createSessionHandlers } from '../../src-main/ipc/session-handlers';
+import { createIpcHandlerTable } from '../../src-main/ipc/handler-table';
+import { WebinarClient } from '../../src-main/webinars/webinar-client';
+import { HarnessScreenShare } from './harness-screen-share';
 import { serveAppRequest } from '../../src-main/windows/app-protocol';
 import { createSessionService, type SessionServiceHandle } from '../../src-main/create-session-service';
 
@@ -74,7 +76,7 @@ export async function launchDesktopApp(options: LaunchOptions): Promise<DesktopA
     deviceName: options.deviceName ?? 'Desktop harness',
     fetch: globalThis.fetch,
   });
-  const table = createSessionHandlers(service);
+  const table = createIpcHandlerTable({ session: service, webinars: new WebinarClient(service), screenShare: new HarnessScreenShare() });
   const context = await options.browser.newContext({ viewport: { width: 1100, height: 760 } });
   await context.exposeBinding('__webinarIpcInvoke', (source, channel: unknown, payload: unknown) =>
     dispatchInvoke(table, channel, payload, { frameUrl: source.frame.url(), isMainFrame: source.frame.parentFrame() === null }, renderer.origin),

@@ -3,10 +3,13 @@ import type { SessionState } from '../../../src-shared/session/session-state';
 import { getBridge } from '../../bridge';
 import { StatusBadge } from './StatusBadge';
 import { DevicesPanel } from './DevicesPanel';
+import { LobbyScreen } from '../lobby/LobbyScreen';
 
-export function HomeScreen({ state }: { state: SessionState }) {
+export function HomeScreen({ state, onJoin }: { state: SessionState; onJoin(webinarId: string): void }) {
   const [busy, setBusy] = useState(false);
+  const [tab, setTab] = useState<'webinars' | 'devices'>('webinars');
   const user = state.user;
+  const online = state.status === 'signedIn';
   return (
     <main className="home">
       <header className="topbar">
@@ -35,11 +38,15 @@ export function HomeScreen({ state }: { state: SessionState }) {
           {state.nextRetryAt ? ` (next try ${new Date(state.nextRetryAt).toLocaleTimeString()})` : ''}.
         </p>
       )}
-      <section className="card wide">
-        <h2>Welcome, {user?.displayName}</h2>
-        <p className="muted">Signed in to {state.serverUrl}</p>
-      </section>
-      <DevicesPanel online={state.status === 'signedIn'} />
+      <nav className="tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={tab === 'webinars'} onClick={() => setTab('webinars')}>
+          Webinars
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'devices'} onClick={() => setTab('devices')}>
+          Devices
+        </button>
+      </nav>
+      {tab === 'webinars' ? <LobbyScreen onJoin={onJoin} online={online} /> : <DevicesPanel online={online} />}
     </main>
   );
 }
