@@ -3,7 +3,7 @@
  * reject with. Codes line up with the IPC contract so the IPC layer can pass them straight through.
  */
 import type { IpcErrorCode } from '../../src-shared/ipc-contract';
-import type { SessionProblem } from '../../src-shared/session/session-state';
+import type { SessionProblem, SessionState } from '../../src-shared/session/session-state';
 import { AuthClientError } from './auth-client';
 import { SecretStoreError } from './secret-store';
 
@@ -87,4 +87,31 @@ export function operationErrorFrom(e: unknown): SessionOperationError {
 export function keychainOperationError(e: SecretStoreError): SessionOperationError {
   const p = keychainProblem(e);
   return new SessionOperationError(p.code === 'keychain_locked' ? 'keychain_locked' : 'keychain_unavailable', p.message);
+}
+
+/** The error for "no usable session right now", matching the current state. */
+export function notUsableError(state: Pick<SessionState, 'status' | 'problem'>): SessionOperationError {
+  const p = state.problem;
+  switch (state.status) {
+    case 'offline':
+      return new SessionOperationError(p?.code === 'server_error' ? 'server_error' : 'server_unreachable', p?.message ?? 'Offline.');
+    case 'error':
+      if (p?.code === 'keychain_locked' || p?.code === 'keychain_unavailable') return new SessionOperationError(p.code, p.message);
+      return new SessionOperationError('unknown', p?.message ?? 'The session is in an error state.');
+    default:
+      return new SessionOperationError('not_signed_in', p?.message ?? 'Not signed in.');
+  }
+}
+
+/** An error's message, for logs and problem texts. */
+export function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A transient failure keeps the session; the problem says we retry by ourselves. */
+export function offlineProblem(e: unknown, origin: string | null): SessionProblem {
+  const p = problemFrom(e);
+  return p.code === 'server_error' || p.code === 'rate_limited'
+    ? p
+    : { code: 'server_unreachable', message: `Cannot reach ${origin ?? 'the server'} (${errText(e)}). Retrying automatically.` };
 }
