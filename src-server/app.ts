@@ -15,9 +15,15 @@ import { loadOrCreateSigningKey, type SigningKey } from './auth/signing-key';
 import { TokenService } from './auth/token-service';
 import type { ServerConfig } from './config';
 import { installErrorHandling } from './http/errors';
+import { RoomRegistry } from './signaling/room-registry';
+import { installSignaling } from './signaling/ws-route';
 import { openDatabase, type Db } from './store/db';
+import { RoomHistoryStore } from './store/room-history';
 import { SessionStore } from './store/sessions';
 import { UserStore } from './store/users';
+import { WebinarStore } from './store/webinars';
+import { TicketStore } from './webinars/ticket-store';
+import { webinarRoutes } from './webinars/webinar-routes';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -34,6 +40,9 @@ export interface ServerServices {
   users: UserStore;
   tokens: TokenService;
   signingKey: SigningKey;
+  webinars: WebinarStore;
+  tickets: TicketStore;
+  rooms: RoomRegistry;
 }
 
 export interface RunningServer {
@@ -71,9 +80,24 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     return payload;
   });
 
-  const services: ServerServices = { config, clock, db, users, tokens, signingKey };
+  const webinars = new WebinarStore(db);
+  const tickets = new TicketStore(clock);
+  const rooms = new RoomRegistry({
+    history: new RoomHistoryStore(db),
+    webinars,
+    clock,
+    log: (err, what) => app.log.error({ err }, what),
+  });
+  const services: ServerServices = { config, clock, db, users, tokens, signingKey, webinars, tickets, rooms };
   await app.register(authRoutes, { accounts, tokens, signingKey });
   await app.register(sessionRoutes, { tokens });
+  const listenHost = () => {
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    return `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  };
+  await app.register(webinarRoutes, { tokens, webinars, tickets, ice: config.ice, clock, listenHost });
+  installSignaling(app, { config: config.signaling, tickets, tokens, webinars, users, rooms });
 
   let closed = false;
   return {

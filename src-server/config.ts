@@ -3,6 +3,8 @@
  * deployment fails at start with the variable's name, not later as an odd runtime behaviour.
  */
 import path from 'node:path';
+import { z } from 'zod';
+import { IceServer } from '../src-shared/signaling-protocol';
 
 export interface RateLimitRule {
   /** Failed attempts allowed inside the window before further attempts get 429. */
@@ -22,7 +24,27 @@ export interface ServerConfig {
   issuer: string;
   audience: string;
   loginRateLimit: { perAccount: RateLimitRule; perAddress: RateLimitRule };
+  ice: IceConfig;
+  signaling: SignalingConfig;
 }
+
+export interface IceConfig {
+  /** Static STUN/TURN servers handed to every joiner (ICE_SERVERS). */
+  servers: IceServer[];
+  /** TURN REST convention: per-join credentials derived from a shared secret (TURN_URLS + TURN_SECRET). */
+  turn: { urls: string[]; secret: string; ttlS: number } | null;
+}
+
+export interface SignalingConfig {
+  /** Exact origins, or patterns ending in `:*` (any port). */
+  allowedOrigins: string[];
+  heartbeatMs: number;
+  ratePerS: number;
+  rateBurst: number;
+  maxConnectionsPerUser: number;
+}
+
+export const DEFAULT_WS_ORIGINS = ['app://webinar', 'http://127.0.0.1:*', 'http://localhost:*'];
 
 export class ConfigError extends Error {
   constructor(
@@ -83,6 +105,14 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   };
 
   return {
+    ice: iceConfig(env),
+    signaling: {
+      allowedOrigins: list(env, 'WS_ALLOWED_ORIGINS') ?? DEFAULT_WS_ORIGINS,
+      heartbeatMs: int(env, 'WS_HEARTBEAT_MS', 15_000, 50, 600_000),
+      ratePerS: int(env, 'WS_RATE_PER_S', 30, 1, 1_000_000),
+      rateBurst: int(env, 'WS_RATE_BURST', 60, 1, 1_000_000),
+      maxConnectionsPerUser: int(env, 'WS_MAX_CONNECTIONS_PER_USER', 8, 1, 10_000),
+    },
     host,
     port,
     dataDir,
@@ -95,4 +125,43 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     audience,
     loginRateLimit,
   };
+}
+
+function list(env: Env, name: string): string[] | undefined {
+  const v = raw(env, name);
+  if (v === undefined) return undefined;
+  const items = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (items.length === 0) throw new ConfigError(name, 'expected a comma-separated list');
+  return items;
+}
+
+const ICE_URL = /^(stun|stuns|turn|turns):[^\s]+$/;
+
+function iceConfig(env: Env): IceConfig {
+  let servers: IceServer[] = [];
+  const json = raw(env, 'ICE_SERVERS');
+  if (json !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new ConfigError('ICE_SERVERS', 'expected a JSON array of {urls, username?, credential?}');
+    }
+    const result = z.array(IceServer.strict()).safeParse(parsed);
+    if (!result.success) throw new ConfigError('ICE_SERVERS', `expected a JSON array of {urls, username?, credential?}: ${result.error.issues[0]?.message ?? ''}`);
+    for (const s of result.data) {
+      for (const u of Array.isArray(s.urls) ? s.urls : [s.urls]) {
+        if (!ICE_URL.test(u)) throw new ConfigError('ICE_SERVERS', `not a stun:/turn: URL: "${u}"`);
+      }
+    }
+    servers = result.data;
+  }
+  const turnUrls = list(env, 'TURN_URLS');
+  const secret = raw(env, 'TURN_SECRET');
+  if ((turnUrls === undefined) !== (secret === undefined)) {
+    throw new ConfigError(turnUrls ? 'TURN_SECRET' : 'TURN_URLS', 'TURN_URLS and TURN_SECRET must be set together');
+  }
+  for (const u of turnUrls ?? []) if (!/^turns?:/.test(u)) throw new ConfigError('TURN_URLS', `not a turn: URL: "${u}"`);
+  const ttlS = int(env, 'TURN_TTL_S', 3600, 60, 7 * 24 * 3600);
+  return { servers, turn: turnUrls && secret ? { urls: turnUrls, secret, ttlS } : null };
 }

@@ -16,6 +16,7 @@ export const ApiErrorCode = z.enum([
   'forbidden',
   'unsupported_media_type',
   'internal_error',
+  'webinar_ended',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
 
@@ -84,4 +85,7 @@ export const API_PATHS = {
   me: '/api/me',
   sessions: '/api/sessions',
   jwks: '/.well-known/jwks.json',
+  webinars: '/api/webinars',
+  /** WebSocket signaling endpoint: `${wsUrl}?ticket=…` where wsUrl comes from POST /api/webinars/:id/join. */
+  ws: '/ws',
 } as const;
