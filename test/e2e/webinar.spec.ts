@@ -194,7 +194,9 @@ test('host and two attendees: live media, screen share, chat, hand → promote, 
 
   // Chat both ways (the host allows attendee chat if it is off).
   const toggle = host.getByTestId('attendee-chat-toggle');
-  if (!(await toggle.isChecked())) await toggle.check();
+  // The box shows the server's state, so it flips after the round trip: click, then wait for it.
+  if (!(await toggle.isChecked())) await toggle.click();
+  await expect(toggle).toBeChecked();
   await expect(bob.getByTestId('chat-form')).toBeVisible();
   await host.getByTestId('chat-form').locator('input').fill('Welcome, everyone!');
   await host.getByTestId('chat-form').getByRole('button', { name: 'Send' }).click();
