@@ -35,10 +35,12 @@ describe('dispatchInvoke', () => {
     ['a sub-frame of the app', { frameUrl: 'app://webinar/index.html', isMainFrame: false }],
     ['a frame with no URL', { frameUrl: undefined, isMainFrame: true }],
     ['a data: page', { frameUrl: 'data:text/html,hi', isMainFrame: true }],
-  ])('refuses %s without calling any handler', async (_name, sender) => {
+  ])('refuses %s on every channel without calling any handler', async (_name, sender) => {
     const { table, calls } = spyTable();
-    const result = await dispatchInvoke(table, 'session:signOut', undefined, sender, APP);
-    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    for (const channel of Object.keys(ipcInvoke)) {
+      const result = await dispatchInvoke(table, channel, undefined, sender, APP);
+      expect(result).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    }
     expect(calls).toEqual([]);
   });
 
