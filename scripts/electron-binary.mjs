@@ -24,6 +24,12 @@ export function electronBinary() {
   const installer = join(root, 'node_modules', 'electron', 'install.js');
   const env = { ...process.env };
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
-  spawnSync(process.execPath, [installer], { cwd: root, stdio: 'inherit', env, timeout: 120_000 });
-  return locate();
+  const attempt = spawnSync(process.execPath, [installer], { cwd: root, env, timeout: 120_000, encoding: 'utf8' });
+  const found2 = locate();
+  if (!found2) {
+    // One line of why, not the installer's stack trace.
+    const why = `${attempt.stderr ?? ''}`.split('\n').find((line) => /Error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|timed out/i.test(line));
+    console.log(`[start] download failed${why ? `: ${why.trim()}` : ''}`);
+  }
+  return found2;
 }
