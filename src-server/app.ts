@@ -23,6 +23,7 @@ import { SessionStore } from './store/sessions';
 import { UserStore } from './store/users';
 import { WebinarStore } from './store/webinars';
 import { TicketStore } from './webinars/ticket-store';
+import { createPreciseClock } from './signaling/precise-clock';
 import { webinarRoutes } from './webinars/webinar-routes';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -97,7 +98,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     return `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   };
   await app.register(webinarRoutes, { tokens, webinars, tickets, ice: config.ice, clock, listenHost });
-  installSignaling(app, { config: config.signaling, tickets, tokens, webinars, users, rooms });
+  // clock.pong wants sub-millisecond time: the precise clock unless a test injected its own.
+  const pongClock = deps.clock ?? createPreciseClock();
+  installSignaling(app, { config: config.signaling, tickets, tokens, webinars, users, rooms, clock: pongClock });
 
   let closed = false;
   return {

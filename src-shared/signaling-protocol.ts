@@ -64,25 +64,55 @@ export const SignalData = z
   .strict();
 export type SignalData = z.infer<typeof SignalData>;
 
+// ---- session clock and media time (issue 4) -------------------------------------------------------
+
+/**
+ * Session-clock milliseconds (the server's epoch clock as the sender estimates it) of the media the
+ * sender was seeing when it acted: a publisher its live media, a viewer now minus its own
+ * presentation delay. Optional everywhere (older clients omit it). The server never trusts it for
+ * ordering or storage; it relays a sane value (see MEDIA_TIME_*).
+ */
+export const MediaTime = z.number();
+/** A relayed mediaTime may be at most this far in the server's future, ms; beyond it → serverTime. */
+export const MEDIA_TIME_MAX_AHEAD_MS = 1_000;
+/** A relayed mediaTime may be at most this far in the server's past, ms; beyond it → serverTime. */
+export const MEDIA_TIME_MAX_BEHIND_MS = 10_000;
+
+/**
+ * The mediaTime the server relays: the sender's value when it is within
+ * [serverTime − MEDIA_TIME_MAX_BEHIND_MS, serverTime + MEDIA_TIME_MAX_AHEAD_MS], else serverTime
+ * (absent, or a sender whose clock is not synced yet / is broken: treated as live).
+ */
+export function saneMediaTime(mediaTime: number | undefined, serverTime: number): number {
+  if (mediaTime === undefined || !Number.isFinite(mediaTime)) return serverTime;
+  if (mediaTime > serverTime + MEDIA_TIME_MAX_AHEAD_MS || mediaTime < serverTime - MEDIA_TIME_MAX_BEHIND_MS) return serverTime;
+  return mediaTime;
+}
+
+/** Ping ids are the client's own counter; t0 is its local clock when sending (echoed untouched). */
+export const ClockPing = z.object({ type: z.literal('clock.ping'), id: z.number().int().nonnegative(), t0: z.number() }).strict();
+
 // ---- client → server ------------------------------------------------------------------------------
 
 const empty = <T extends string>(type: T) => z.object({ type: z.literal(type) }).strict();
+const timedEmpty = <T extends string>(type: T) => z.object({ type: z.literal(type), mediaTime: MediaTime.optional() }).strict();
 
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('signal'), to: Id, data: SignalData }).strict(),
-  z.object({ type: z.literal('chat.send'), text: ChatText }).strict(),
+  ClockPing,
+  z.object({ type: z.literal('chat.send'), text: ChatText, mediaTime: MediaTime.optional() }).strict(),
   empty('hand.raise'),
   empty('hand.lower'),
-  z.object({ type: z.literal('qa.ask'), text: QuestionText }).strict(),
-  z.object({ type: z.literal('qa.answer'), questionId: Id, text: QuestionText }).strict(),
-  z.object({ type: z.literal('qa.dismiss'), questionId: Id }).strict(),
-  z.object({ type: z.literal('participant.promote'), participantId: Id }).strict(),
-  z.object({ type: z.literal('participant.demote'), participantId: Id }).strict(),
-  z.object({ type: z.literal('participant.remove'), participantId: Id }).strict(),
-  z.object({ type: z.literal('participant.mute'), participantId: Id }).strict(),
+  z.object({ type: z.literal('qa.ask'), text: QuestionText, mediaTime: MediaTime.optional() }).strict(),
+  z.object({ type: z.literal('qa.answer'), questionId: Id, text: QuestionText, mediaTime: MediaTime.optional() }).strict(),
+  z.object({ type: z.literal('qa.dismiss'), questionId: Id, mediaTime: MediaTime.optional() }).strict(),
+  z.object({ type: z.literal('participant.promote'), participantId: Id, mediaTime: MediaTime.optional() }).strict(),
+  z.object({ type: z.literal('participant.demote'), participantId: Id, mediaTime: MediaTime.optional() }).strict(),
+  z.object({ type: z.literal('participant.remove'), participantId: Id, mediaTime: MediaTime.optional() }).strict(),
+  z.object({ type: z.literal('participant.mute'), participantId: Id, mediaTime: MediaTime.optional() }).strict(),
   z.object({ type: z.literal('media.state'), audio: z.boolean(), video: z.boolean(), screen: z.boolean() }).strict(),
-  z.object({ type: z.literal('chat.allowAttendees'), allowed: z.boolean() }).strict(),
-  empty('webinar.end'),
+  z.object({ type: z.literal('chat.allowAttendees'), allowed: z.boolean(), mediaTime: MediaTime.optional() }).strict(),
+  timedEmpty('webinar.end'),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -103,14 +133,18 @@ export const ServerMessage = z.discriminatedUnion('type', [
     serverTime: z.number(),
   }),
   z.object({ type: z.literal('participant.joined'), participant: Participant }),
-  z.object({ type: z.literal('participant.left'), participantId: Id, reason: z.enum(['left', 'removed', 'disconnected']) }),
-  z.object({ type: z.literal('participant.updated'), participant: Participant }),
+  // mediaTime (optional on every broadcast below): present when the change came from a client
+  // message that can carry one (a host action, Q&A, chat), already made sane by the server.
+  z.object({ type: z.literal('participant.left'), participantId: Id, reason: z.enum(['left', 'removed', 'disconnected']), mediaTime: MediaTime.optional() }),
+  z.object({ type: z.literal('participant.updated'), participant: Participant, mediaTime: MediaTime.optional() }),
   z.object({ type: z.literal('signal'), from: Id, data: SignalData }),
-  z.object({ type: z.literal('chat.message'), id: Id, from: Author, text: z.string(), ts: z.number() }),
-  z.object({ type: z.literal('qa.question'), question: Question }),
-  z.object({ type: z.literal('qa.answered'), question: Question }),
-  z.object({ type: z.literal('webinar.updated'), webinar: WebinarInfo }),
-  z.object({ type: z.literal('webinar.ended'), webinar: WebinarInfo }),
+  z.object({ type: z.literal('chat.message'), id: Id, from: Author, text: z.string(), ts: z.number(), mediaTime: MediaTime.optional() }),
+  z.object({ type: z.literal('qa.question'), question: Question, mediaTime: MediaTime.optional() }),
+  z.object({ type: z.literal('qa.answered'), question: Question, mediaTime: MediaTime.optional() }),
+  z.object({ type: z.literal('webinar.updated'), webinar: WebinarInfo, mediaTime: MediaTime.optional() }),
+  z.object({ type: z.literal('webinar.ended'), webinar: WebinarInfo, mediaTime: MediaTime.optional() }),
+  /** Answer to clock.ping, to its sender only: id and t0 echoed, serverTime read just before sending. */
+  z.object({ type: z.literal('clock.pong'), id: z.number().int().nonnegative(), t0: z.number(), serverTime: z.number() }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

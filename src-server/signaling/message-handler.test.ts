@@ -48,9 +48,54 @@ describe('handleMessage', () => {
     expect(effects).toEqual([
       { kind: 'persist', op: { op: 'ban', userId: 'b' } },
       { kind: 'close', who: 'b', code: 4001, reason: 'removed by the host' },
-      { kind: 'broadcast', msg: { type: 'participant.left', participantId: 'b', reason: 'removed' } },
+      { kind: 'broadcast', msg: { type: 'participant.left', participantId: 'b', reason: 'removed', mediaTime: 1000 } },
     ]);
     expect(s.members.has('b')).toBe(false);
+  });
+
+  it('clock.ping: answered to the sender only, any role, with the server time', () => {
+    for (const who of ['h', 'p', 'a']) {
+      const s = state();
+      expect(handleMessage(s, who, { type: 'clock.ping', id: 7, t0: 123.5 }, env)).toEqual([
+        { kind: 'send', to: who, msg: { type: 'clock.pong', id: 7, t0: 123.5, serverTime: 1000 } },
+      ]);
+    }
+  });
+
+  it('mediaTime: relayed when sane, serverTime when absent or absurd; ts stays server time', () => {
+    const relayed = (mediaTime: number | undefined) => {
+      const s = state();
+      const effects = handleMessage(s, 'h', { type: 'chat.send', text: 'hi', ...(mediaTime === undefined ? {} : { mediaTime }) }, env);
+      const b = effects.find((e) => e.kind === 'broadcast');
+      expect(s.chat[0]).toEqual({ id: 'id1', from: { id: 'h', displayName: 'H', role: 'host' }, text: 'hi', ts: 1000 });
+      return b?.kind === 'broadcast' && b.msg.type === 'chat.message' ? b.msg.mediaTime : 'none';
+    };
+    expect(relayed(undefined)).toBe(1000);
+    expect(relayed(600)).toBe(600);
+    expect(relayed(1000 - 10_000)).toBe(1000 - 10_000);
+    expect(relayed(1000 - 10_001)).toBe(1000);
+    expect(relayed(2000)).toBe(2000);
+    expect(relayed(2001)).toBe(1000);
+  });
+
+  it('mediaTime rides on Q&A, host actions and webinar updates', () => {
+    const s = state();
+    const mt = (m: Parameters<typeof handleMessage>[2], sender = 'h') =>
+      handleMessage(s, sender, m, env)
+        .filter((e) => e.kind === 'broadcast')
+        .map((e) => (e.kind === 'broadcast' && 'mediaTime' in e.msg ? e.msg.mediaTime : 'none'));
+    expect(mt({ type: 'qa.ask', text: 'x', mediaTime: 900 }, 'a')).toEqual([900]);
+    expect(mt({ type: 'qa.answer', questionId: 'q', text: 'y', mediaTime: 901 })).toEqual([901]);
+    expect(mt({ type: 'qa.dismiss', questionId: 'q' })).toEqual([1000]);
+    expect(mt({ type: 'participant.promote', participantId: 'a', mediaTime: 902 })).toEqual([902]);
+    expect(mt({ type: 'participant.mute', participantId: 'p', mediaTime: 903 })).toEqual([903]);
+    expect(mt({ type: 'participant.demote', participantId: 'p', mediaTime: 904 })).toEqual([904]);
+    expect(mt({ type: 'chat.allowAttendees', allowed: true, mediaTime: 905 })).toEqual([905]);
+    expect(mt({ type: 'webinar.end', mediaTime: 906 })).toEqual([906]);
+    // Not host actions: no mediaTime.
+    const s2 = state();
+    const raise = handleMessage(s2, 'a', { type: 'hand.raise' }, env)[0]!;
+    expect(raise.kind === 'broadcast' && 'mediaTime' in raise.msg).toBe(false);
   });
 
   it('a host mute holds until the panelist unmutes', () => {
@@ -80,6 +125,7 @@ describe('handleMessage', () => {
       fc.record({ type: fc.constantFrom('participant.promote', 'participant.demote', 'participant.remove', 'participant.mute'), participantId: ids }),
       fc.record({ type: fc.constant('media.state'), audio: fc.boolean(), video: fc.boolean(), screen: fc.boolean() }),
       fc.record({ type: fc.constant('chat.allowAttendees'), allowed: fc.boolean() }),
+      fc.record({ type: fc.constant('clock.ping'), id: fc.nat(), t0: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
     );
     fc.assert(
       fc.property(fc.constantFrom('h', 'p', 'a', 'b'), msg, (sender, m) => {

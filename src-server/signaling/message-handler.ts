@@ -4,7 +4,7 @@
  * error to the sender and leaves the state untouched.
  */
 import type { ClientMessage, ErrorCode, Participant, Question, ServerMessage } from '../../src-shared/signaling-protocol';
-import { CloseCode } from '../../src-shared/signaling-protocol';
+import { CloseCode, saneMediaTime } from '../../src-shared/signaling-protocol';
 import { actionFor, can, canSignal, canTarget } from '../../src-shared/webinar/permissions';
 import { pushChat, type Effect, type Member, type RoomState } from './room-state';
 
@@ -14,7 +14,10 @@ export interface HandlerEnv {
 }
 
 const error = (to: string, code: ErrorCode, message: string): Effect[] => [{ kind: 'send', to, msg: { type: 'error', code, message } }];
-const updated = (p: Participant): Effect => ({ kind: 'broadcast', msg: { type: 'participant.updated', participant: p } });
+const updated = (p: Participant, mediaTime?: number): Effect => ({
+  kind: 'broadcast',
+  msg: mediaTime === undefined ? { type: 'participant.updated', participant: p } : { type: 'participant.updated', participant: p, mediaTime },
+});
 const author = (p: Participant) => ({ id: p.id, displayName: p.displayName, role: p.role });
 
 export function handleMessage(state: RoomState, senderId: string, msg: ClientMessage, env: HandlerEnv): Effect[] {
@@ -25,7 +28,14 @@ export function handleMessage(state: RoomState, senderId: string, msg: ClientMes
     return error(senderId, 'forbidden', `a ${me.role} may not send ${msg.type}${msg.type === 'chat.send' ? ' now' : ''}`);
   }
 
+  // The media time relayed with the broadcasts this message causes (never used for order or storage).
+  const mediaTime = 'mediaTime' in msg ? saneMediaTime(msg.mediaTime, env.now) : env.now;
+
   switch (msg.type) {
+    case 'clock.ping':
+      // Normally answered by the socket layer before the room queue (ws-route.ts); kept here so the
+      // handler is total and a queued ping still gets its answer.
+      return [{ kind: 'send', to: senderId, msg: { type: 'clock.pong', id: msg.id, t0: msg.t0, serverTime: env.now } }];
     case 'signal': {
       const target = state.members.get(msg.to);
       if (!target) return error(senderId, 'not_found', 'no such participant in this webinar');
@@ -39,7 +49,7 @@ export function handleMessage(state: RoomState, senderId: string, msg: ClientMes
       pushChat(state, message);
       return [
         { kind: 'persist', op: { op: 'chat', message } },
-        { kind: 'broadcast', msg: { type: 'chat.message', ...message } },
+        { kind: 'broadcast', msg: { type: 'chat.message', ...message, mediaTime } },
       ];
     }
     case 'hand.raise':
@@ -54,7 +64,7 @@ export function handleMessage(state: RoomState, senderId: string, msg: ClientMes
       state.questions.set(question.id, question);
       return [
         { kind: 'persist', op: { op: 'question.add', question } },
-        { kind: 'broadcast', msg: { type: 'qa.question', question } },
+        { kind: 'broadcast', msg: { type: 'qa.question', question, mediaTime } },
       ];
     }
     case 'qa.answer':
@@ -69,14 +79,14 @@ export function handleMessage(state: RoomState, senderId: string, msg: ClientMes
       }
       return [
         { kind: 'persist', op: { op: 'question.update', question: q } },
-        { kind: 'broadcast', msg: { type: 'qa.answered', question: q } },
+        { kind: 'broadcast', msg: { type: 'qa.answered', question: q, mediaTime } },
       ];
     }
     case 'participant.promote':
     case 'participant.demote':
     case 'participant.mute':
     case 'participant.remove':
-      return manage(state, senderId, msg);
+      return manage(state, senderId, msg, mediaTime);
     case 'media.state': {
       const { audio, video, screen } = msg;
       const m = me.media;
@@ -92,14 +102,14 @@ export function handleMessage(state: RoomState, senderId: string, msg: ClientMes
       state.webinar = { ...state.webinar, attendeeChat: msg.allowed };
       return [
         { kind: 'persist', op: { op: 'attendeeChat', allowed: msg.allowed } },
-        { kind: 'broadcast', msg: { type: 'webinar.updated', webinar: state.webinar } },
+        { kind: 'broadcast', msg: { type: 'webinar.updated', webinar: state.webinar, mediaTime } },
       ];
     }
     case 'webinar.end': {
       state.webinar = { ...state.webinar, status: 'ended' };
       return [
         { kind: 'persist', op: { op: 'status', status: 'ended' } },
-        { kind: 'broadcast', msg: { type: 'webinar.ended', webinar: state.webinar } },
+        { kind: 'broadcast', msg: { type: 'webinar.ended', webinar: state.webinar, mediaTime } },
         { kind: 'closeAll', code: CloseCode.ended, reason: 'webinar ended' },
       ];
     }
@@ -108,7 +118,7 @@ export function handleMessage(state: RoomState, senderId: string, msg: ClientMes
 
 type ManageMessage = Extract<ClientMessage, { type: `participant.${string}` }>;
 
-function manage(state: RoomState, senderId: string, msg: ManageMessage): Effect[] {
+function manage(state: RoomState, senderId: string, msg: ManageMessage, mediaTime: number): Effect[] {
   const target: Member | undefined = state.members.get(msg.participantId);
   if (!target) return error(senderId, 'not_found', 'no such participant in this webinar');
   const p = target.participant;
@@ -118,19 +128,19 @@ function manage(state: RoomState, senderId: string, msg: ManageMessage): Effect[
     case 'promote':
       p.role = 'panelist';
       p.handRaised = false;
-      return [{ kind: 'persist', op: { op: 'panelist.add', email: target.email } }, updated(p)];
+      return [{ kind: 'persist', op: { op: 'panelist.add', email: target.email } }, updated(p, mediaTime)];
     case 'demote':
       p.role = 'attendee';
       p.media = { audio: false, video: false, screen: false };
       p.mutedByHost = false;
-      return [{ kind: 'persist', op: { op: 'panelist.remove', email: target.email } }, updated(p)];
+      return [{ kind: 'persist', op: { op: 'panelist.remove', email: target.email } }, updated(p, mediaTime)];
     case 'mute':
       p.mutedByHost = true;
       p.media = { ...p.media, audio: false };
-      return [updated(p)];
+      return [updated(p, mediaTime)];
     case 'remove': {
       state.members.delete(p.id);
-      const left: ServerMessage = { type: 'participant.left', participantId: p.id, reason: 'removed' };
+      const left: ServerMessage = { type: 'participant.left', participantId: p.id, reason: 'removed', mediaTime };
       return [
         { kind: 'persist', op: { op: 'ban', userId: p.id } },
         { kind: 'close', who: p.id, code: CloseCode.removed, reason: 'removed by the host' },

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { API_PATHS } from '../../src-shared/http-api';
 import { ClientMessage, CloseCode, MAX_MESSAGE_BYTES, type ErrorCode } from '../../src-shared/signaling-protocol';
+import type { Clock } from '../../src-shared/clock';
 import type { TokenService } from '../auth/token-service';
 import type { SignalingConfig } from '../config';
 import type { UserStore } from '../store/users';
@@ -29,6 +30,8 @@ export interface SignalingDeps {
   webinars: WebinarStore;
   users: UserStore;
   rooms: RoomRegistry;
+  /** Read for clock.pong's serverTime (sub-millisecond when it can be; see precise-clock.ts). */
+  clock: Clock;
 }
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 429: 'Too Many Requests', 503: 'Service Unavailable' };
@@ -131,7 +134,14 @@ export function installSignaling(app: FastifyInstance, deps: SignalingDeps): { c
         const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
         return sendRaw(conn, errorMsg('invalid_message', `${where}${issue?.message ?? 'invalid message'}`.slice(0, 200)));
       }
-      void room.message(conn, parsed.data);
+      const msg = parsed.data;
+      if (msg.type === 'clock.ping') {
+        // Answered here, not through the room queue: time spent queued behind a SQLite write would
+        // only widen the round trip (and the room may still be loading). Every role may ping; the
+        // rate limit above applies as to any message.
+        return sendRaw(conn, JSON.stringify({ type: 'clock.pong', id: msg.id, t0: msg.t0, serverTime: deps.clock.now() }));
+      }
+      void room.message(conn, msg);
     });
   }
 

@@ -64,6 +64,7 @@ export const isPublisher = isPublisherRole;
 export function actionFor(msg: ClientMessage): Action {
   switch (msg.type) {
     case 'signal':
+    case 'clock.ping': // everyone needs the session clock
       return 'receive';
     case 'media.state':
       return msg.audio || msg.video || msg.screen ? 'publish' : 'receive';

@@ -1,12 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
-import { CHAT_MAX, type ChatMessage, type ClientMessage } from '../../../src-shared/signaling-protocol';
+import { CHAT_MAX, type ClientMessage } from '../../../src-shared/signaling-protocol';
+import type { ChatEntry } from './room-state';
 
-export function ChatPanel({ chat, mayChat, isHost, attendeeChat, send }: { chat: ChatMessage[]; mayChat: boolean; isHost: boolean; attendeeChat: boolean; send(m: ClientMessage): boolean }) {
+/**
+ * Chat in media order. Each message carries, for the issue 4 measurements, `data-shown-at` (when it
+ * was released to this panel, performance.timeOrigin + performance.now() ms) and `data-media-time`
+ * (its session-clock media moment), when known.
+ */
+export function ChatPanel({ chat, mayChat, isHost, attendeeChat, send }: { chat: ChatEntry[]; mayChat: boolean; isHost: boolean; attendeeChat: boolean; send(m: ClientMessage): boolean }) {
   const [text, setText] = useState('');
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
     list.current?.lastElementChild?.scrollIntoView({ block: 'nearest' });
-  }, [chat.length]);
+  }, [chat]);
   return (
     <section className="panel chat" aria-label="Chat">
       <h3>Chat</h3>
@@ -18,7 +24,7 @@ export function ChatPanel({ chat, mayChat, isHost, attendeeChat, send }: { chat:
       )}
       <ol className="messages" ref={list} data-testid="chat-messages">
         {chat.map((m) => (
-          <li key={m.id} data-testid="chat-message">
+          <li key={m.id} data-testid="chat-message" data-message-id={m.id} data-shown-at={m.shownAt} data-media-time={m.mediaTime}>
             <strong>{m.from.displayName}</strong>
             {m.from.role !== 'attendee' && <span className={`role role-${m.from.role}`}>{m.from.role}</span>}: <span className="text">{m.text}</span>
           </li>

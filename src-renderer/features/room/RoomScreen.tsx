@@ -1,6 +1,8 @@
 import { useCallback, useState } from 'react';
 import { can, isPublisher } from '../../../src-shared/webinar/permissions';
 import type { ConnectionState } from '../../rtc/connection-state';
+import { SyncIndicator, useSyncStats } from '../../sync/SyncIndicator';
+import { SyncOverlay, useSyncOverlaySetting } from '../../sync/SyncOverlay';
 import { ChatPanel } from './ChatPanel';
 import { Controls } from './Controls';
 import { ParticipantList } from './ParticipantList';
@@ -40,6 +42,9 @@ export function RoomScreen({ webinarId, onLeave }: RoomScreenProps) {
   const { controller, snapshot } = useRoom(webinarId);
   const [audioBlocked, setAudioBlocked] = useState(false);
   const onBlocked = useCallback(() => setAudioBlocked(true), []);
+  const statsSource = useCallback(() => controller.syncStats(), [controller]);
+  const syncStats = useSyncStats(statsSource);
+  const [syncDetails, setSyncDetails] = useSyncOverlaySetting();
   const leave = () => {
     controller.leave();
     onLeave();
@@ -62,6 +67,11 @@ export function RoomScreen({ webinarId, onLeave }: RoomScreenProps) {
           {self && <span className={`role role-${self.role}`} data-testid="my-role">{self.role}</span>}
         </div>
         <div className="row">
+          <SyncIndicator stats={syncStats} />
+          <label className="inline sync-toggle">
+            <input type="checkbox" data-testid="sync-details-toggle" checked={syncDetails} onChange={(e) => setSyncDetails(e.target.checked)} />
+            Sync details
+          </label>
           <ConnectionBadge state={ended ? { ...connection, status: 'ended' } : connection} />
         </div>
       </header>
@@ -97,6 +107,7 @@ export function RoomScreen({ webinarId, onLeave }: RoomScreenProps) {
       )}
       <div className="room-body">
         <div className="room-main">
+          {syncDetails && <SyncOverlay stats={syncStats} />}
           <Stage selfId={room.selfId} stage={stagePublisher(room)} publishers={publishers} remote={snapshot.remote} preview={snapshot.preview} />
           {!ended && <Controls controller={controller} snapshot={snapshot} self={self} onLeave={leave} />}
         </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant, ServerMessage } from '../../../src-shared/signaling-protocol';
-import { EMPTY_ROOM, roomReducer, selfOf, stagePublisher, type RoomState } from './room-state';
+import { EMPTY_ROOM, roomReducer, selfOf, showChat, stagePublisher, type RoomState } from './room-state';
 
 const p = (id: string, role: Participant['role'], extra: Partial<Participant> = {}): Participant => ({
   id,
@@ -58,5 +58,18 @@ describe('roomReducer', () => {
     const s = fold([welcome, { type: 'error', code: 'forbidden', message: 'no' }, { type: 'webinar.ended', webinar: { ...webinar, status: 'ended' } }]);
     expect(s.webinar?.status).toBe('ended');
     expect(s.lastError).toEqual({ code: 'forbidden', message: 'no' });
+  });
+});
+
+describe('showChat (media order)', () => {
+  const msg = (id: string, mediaTime?: number) => ({ id, from: author, text: id, ts: 1, ...(mediaTime === undefined ? {} : { mediaTime }) });
+  it('appends in order, inserts a late out-of-order message in place, history stays first, no duplicates', () => {
+    let s = fold([{ ...welcome, chat: [msg('h1'), msg('h2')] }]);
+    s = showChat(s, msg('a', 100));
+    s = showChat(s, msg('c', 300));
+    s = showChat(s, msg('b', 200));
+    s = showChat(s, msg('d'));
+    s = showChat(s, msg('a', 100));
+    expect(s.chat.map((c) => c.id)).toEqual(['h1', 'h2', 'a', 'b', 'c', 'd']);
   });
 });

@@ -5,10 +5,19 @@ import type { ChatMessage, Participant, Question, ServerMessage, WebinarInfo } f
 
 export const CHAT_KEEP = 500;
 
+/** A chat message as shown: the server's message plus its media moment and when it was shown. */
+export interface ChatEntry extends ChatMessage {
+  /** Session-clock ms of the media moment it belongs to (absent in history and from old servers). */
+  mediaTime?: number;
+  /** performance.timeOrigin + performance.now() when it was released to the panel (issue 4 bench). */
+  shownAt?: number;
+}
+
 export interface RoomState {
   selfId: string | null;
   participants: Participant[];
-  chat: ChatMessage[];
+  /** In media order: history first (no mediaTime), then released messages by mediaTime. */
+  chat: ChatEntry[];
   questions: Question[];
   webinar: WebinarInfo | null;
   /** The last error the server answered with (forbidden, rate_limited …). */
@@ -55,9 +64,8 @@ export function roomReducer(state: RoomState, msg: ServerMessage): RoomState {
         removed: state.removed || (msg.participantId === state.selfId && msg.reason === 'removed'),
       };
     case 'chat.message': {
-      if (state.chat.some((c) => c.id === msg.id)) return state;
       const { type: _type, ...message } = msg;
-      return { ...state, chat: [...state.chat, message].slice(-CHAT_KEEP) };
+      return showChat(state, message);
     }
     case 'qa.question':
     case 'qa.answered':
@@ -68,8 +76,26 @@ export function roomReducer(state: RoomState, msg: ServerMessage): RoomState {
     case 'error':
       return { ...state, lastError: { code: msg.code, message: msg.message } };
     case 'signal':
+    case 'clock.pong':
       return state;
   }
+}
+
+/**
+ * Adds a chat message where it belongs on the media timeline: after every entry whose media moment
+ * is not later than its own (entries without mediaTime count as earlier). Released messages arrive
+ * in media order, so this is an append except for the rare out-of-order one. Duplicates are ignored.
+ */
+export function showChat(state: RoomState, entry: ChatEntry): RoomState {
+  if (state.chat.some((c) => c.id === entry.id)) return state;
+  const chat = [...state.chat];
+  let i = chat.length;
+  if (entry.mediaTime !== undefined) {
+    const mt = entry.mediaTime;
+    while (i > 0 && (chat[i - 1]!.mediaTime ?? Number.NEGATIVE_INFINITY) > mt) i--;
+  }
+  chat.splice(i, 0, entry);
+  return { ...state, chat: chat.slice(-CHAT_KEEP) };
 }
 
 export function selfOf(state: RoomState): Participant | null {
