@@ -34,6 +34,8 @@ export interface PeerHandle {
 export interface PeerOptions<S> {
   initiator: boolean;
   streams: S[];
+  /** Kind of each sent stream, by stream id (the capture-timestamp transforms need it). */
+  kinds?: Record<string, StreamKind>;
   iceServers: IceServer[];
 }
 
@@ -205,7 +207,7 @@ export class PeerManager<S extends StreamLike> {
     const current = () => this.sends.get(receiverId) === link;
     this.deps.onLinkState?.({ publisherId, receiverId }, 'connecting');
     link.handle = this.deps.createPeer(
-      { initiator: true, streams: this.local.map((l) => l.stream), iceServers: this.iceServers },
+      { initiator: true, streams: this.local.map((l) => l.stream), kinds, iceServers: this.iceServers },
       {
         signal: (signal) => {
           if (current()) this.deps.sendSignal(receiverId, { publisherId, payload: { peer: peerId, signal, kinds } });

@@ -21,6 +21,7 @@
  */
 import type { MediaManager } from '../../rtc/media-manager';
 import type { PeerManager } from '../../rtc/peer-manager';
+import type { PeerConnectionInfo } from '../../sync/capture-timestamps';
 import type { SignalClient } from '../../rtc/signal-client';
 import type { SessionClock } from '../../sync/session-clock';
 import type { PresentedMediaClock, SyncStats } from '../../sync/sync-contracts';
@@ -46,6 +47,8 @@ export interface MediaSync {
   clock: PresentedMediaClock;
   stats(): SyncStats;
   dispose(): void;
+  /** Every RTCPeerConnection of the session, as simple-peer creates it (capture-time transforms). */
+  onPeerConnection?(pc: RTCPeerConnection, info: PeerConnectionInfo): void;
 }
 
 export type CreateMediaSync = (deps: MediaSyncDeps) => MediaSync;

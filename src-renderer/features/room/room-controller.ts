@@ -18,7 +18,7 @@ import { getBridge } from '../../bridge';
 import { SignalClient, browserSignalDeps } from '../../rtc/signal-client';
 import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../../rtc/connection-state';
 import { PeerManager, type RemoteMedia } from '../../rtc/peer-manager';
-import { createSimplePeer } from '../../rtc/simple-peer-link';
+import { createSimplePeerFactory } from '../../rtc/simple-peer-link';
 import { MediaManager, type LocalMediaState } from '../../rtc/media-manager';
 import { EMPTY_ROOM, roomReducer, selfOf, showChat, type RoomState } from './room-state';
 
@@ -288,7 +288,7 @@ export class RoomController {
     if (this.peers) return;
     this.peers = new PeerManager<MediaStream>({
       selfId,
-      createPeer: createSimplePeer,
+      createPeer: createSimplePeerFactory({ onPeerConnection: (pc, info) => this.mediaSync?.onPeerConnection?.(pc, info) }),
       sendSignal: (to, data) => {
         this.signal.send({ type: 'signal', to, data });
       },

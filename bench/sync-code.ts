@@ -1,0 +1,36 @@
+/**
+ * The machine-readable time code the sync benchmark paints on the publisher's canvases and decodes
+ * at the receivers: 40 cells (4 rows × 10), black/white, carrying the low 32 bits of an epoch
+ * millisecond time and an 8-bit check. Big cells survive VP8 at small sizes. Pure, DOM-free.
+ */
+export const CODE_ROWS = 4;
+export const CODE_COLS = 10;
+
+function check(v: number): number {
+  return ((v & 0xff) + ((v >>> 8) & 0xff) + ((v >>> 16) & 0xff) + ((v >>> 24) & 0xff)) & 0xff ^ 0xa5;
+}
+
+/** The 40 bits (row-major) for epoch time `ms`. */
+export function encodeBits(ms: number): boolean[] {
+  const v = Math.floor(ms) >>> 0;
+  const c = check(v);
+  const bits: boolean[] = [];
+  for (let i = 31; i >= 0; i--) bits.push(((v >>> i) & 1) === 1);
+  for (let i = 7; i >= 0; i--) bits.push(((c >>> i) & 1) === 1);
+  return bits;
+}
+
+/** Decodes 40 bits back to an epoch time near `nearMs`; null when the check fails. */
+export function decodeBits(bits: readonly boolean[], nearMs: number): number | null {
+  if (bits.length !== 40) return null;
+  let v = 0;
+  for (let i = 0; i < 32; i++) v = ((v << 1) | (bits[i] ? 1 : 0)) >>> 0;
+  let c = 0;
+  for (let i = 32; i < 40; i++) c = (c << 1) | (bits[i] ? 1 : 0);
+  if (c !== check(v)) return null;
+  const span = 2 ** 32;
+  const base = nearMs - (((nearMs % span) + span) % span);
+  let best = base + v;
+  for (const cand of [base + v - span, base + v + span]) if (Math.abs(cand - nearMs) < Math.abs(best - nearMs)) best = cand;
+  return best;
+}

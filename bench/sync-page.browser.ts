@@ -1,0 +1,422 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the e2e tsconfig does not include the renderer's ambient module declaration
+/// <reference path="../src-renderer/rtc/simplepeer-min.d.ts" />
+/**
+ * One page of the sync benchmark / e2e check (bundled by esbuild into a bare page, window.__sync).
+ * It runs our real renderer modules: SignalClient (real tickets through a Playwright binding), the
+ * SessionClock over clock.ping/pong, PeerManager + simple-peer, and createMediaSync (capture
+ * timestamps, probes, aligner). Around them, the apparatus:
+ *
+ * publisher: camera and screen are canvases painting the (true) epoch time of each frame as a time
+ *   code (sync-code.ts), captured with requestFrame() right after painting; audio is a WebAudio
+ *   oscillator gated into 60 ms tone pulses every 250 ms, cycling through 4 frequencies (so a pulse
+ *   is identified unambiguously within 1 s); an AudioWorklet detects the onsets it emits (the same
+ *   detector the receivers use, so both ends time pulses the same way). Chat with mediaTime.
+ * receiver: decodes the code of every presented frame (rVFC → drawImage → getImageData), detects
+ *   pulse onsets in the audio it plays (remote track → muted <audio> so Chromium pulls it →
+ *   MediaStreamSource → detector worklet), records when each chat message is shown.
+ *
+ * Truth clock: the machine's wall clock with sub-ms precision (performance timeline + the median
+ * of Date.now() − it), shared by all pages. Perturbations: receive-side frame holds (set after the
+ * stamps are read) and a skewed + drifting local clock under one receiver's SessionClock.
+ */
+import type { JoinResponse } from '../src-shared/signaling-protocol';
+import type { IpcResult } from '../src-shared/ipc-contract';
+import { EventScheduler } from '../src-shared/sync/event-scheduler';
+import { PeerManager, type LocalStream, type RemoteMedia } from '../src-renderer/rtc/peer-manager';
+import { browserSignalDeps, SignalClient } from '../src-renderer/rtc/signal-client';
+import { createSimplePeerFactory } from '../src-renderer/rtc/simple-peer-link';
+import { SessionClock } from '../src-renderer/sync/session-clock';
+import { createMediaSync, type MediaSync } from '../src-renderer/sync/aligner';
+import type { FrameHolds } from '../src-renderer/sync/capture-worker';
+import { CODE_COLS, CODE_ROWS, decodeBits, encodeBits } from './sync-code';
+
+declare global {
+  interface Window {
+    __sync: typeof api;
+    __syncTicket: () => Promise<JoinResponse>;
+  }
+}
+
+// ---- truth clock ------------------------------------------------------------------------------------
+const mono = () => performance.timeOrigin + performance.now();
+const corrSamples: number[] = [];
+let corr = 0;
+function sampleCorr(): void {
+  // Date.now() truncates to the ms: the true wall time is in [d, d + 1).
+  corrSamples.push(Date.now() + 0.5 - mono());
+  if (corrSamples.length > 101) corrSamples.shift();
+  const s = [...corrSamples].sort((a, b) => a - b);
+  corr = s[Math.floor(s.length / 2)]!;
+}
+for (let i = 0; i < 21; i++) sampleCorr();
+setInterval(sampleCorr, 50);
+const truthNow = () => mono() + corr;
+/** A performance-timeline time → truth epoch. */
+const truthOfPerf = (p: number) => performance.timeOrigin + p + corr;
+
+// ---- logs collected by node -------------------------------------------------------------------------
+interface Logs {
+  frames: { kind: 'camera' | 'screen'; at: number; cap: number }[];
+  onsets: { at: number; f: number }[];
+  chats: { text: string; at: number; mediaTime: number | null }[];
+  clock: { at: number; err: number; bound: number }[];
+  sync: { at: number; state: string; added: number; delays: Record<string, number | null>; targets: Record<string, number> }[];
+  events: { at: number; what: string }[];
+}
+let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [] };
+const event = (what: string) => logs.events.push({ at: truthNow(), what });
+
+// ---- pulse detector (AudioWorklet) ------------------------------------------------------------------
+const DETECTOR = `
+class PulseDetector extends AudioWorkletProcessor {
+  constructor() { super(); this.quiet = 0; this.collect = -1; this.cross = 0; this.prev = 0; this.onsetFrame = 0; }
+  process(inputs, outputs) {
+    const ch = inputs[0] && inputs[0][0];
+    if (!ch) return true;
+    for (let i = 0; i < ch.length; i++) {
+      const x = ch[i];
+      if (this.collect >= 0) {
+        if ((x >= 0) !== (this.prev >= 0)) this.cross++;
+        this.prev = x;
+        if (++this.collect >= 960) {
+          this.port.postMessage({ frame: this.onsetFrame, crossings: this.cross });
+          this.collect = -1;
+        }
+      }
+      if (Math.abs(x) > 0.05) {
+        if (this.quiet > sampleRate * 0.12 && this.collect < 0) {
+          this.onsetFrame = currentFrame + i; this.collect = 0; this.cross = 0; this.prev = x;
+        }
+        this.quiet = 0;
+      } else this.quiet++;
+    }
+    return true;
+  }
+}
+registerProcessor('pulse-detector', PulseDetector);
+`;
+const FREQS = [600, 900, 1300, 1900];
+const PULSE_PERIOD_S = 0.25;
+const PULSE_S = 0.06;
+
+let ctx: AudioContext | null = null;
+async function audioContext(): Promise<AudioContext> {
+  if (ctx) return ctx;
+  ctx = new AudioContext({ sampleRate: 48_000 });
+  await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([DETECTOR], { type: 'text/javascript' })));
+  if (ctx.state !== 'running') await ctx.resume();
+  return ctx;
+}
+/** Context time → truth epoch, through the context's own output timestamp. */
+function truthOfContext(c: AudioContext, contextTime: number): number {
+  const ts = c.getOutputTimestamp();
+  return truthOfPerf(ts.performanceTime! + (contextTime - ts.contextTime!) * 1000);
+}
+function detector(c: AudioContext, source: AudioNode): AudioWorkletNode {
+  const node = new AudioWorkletNode(c, 'pulse-detector', { numberOfOutputs: 1, outputChannelCount: [1] });
+  node.port.onmessage = (e: MessageEvent<{ frame: number; crossings: number }>) => {
+    // crossings over 20 ms: 2 × f × 0.02
+    const f = e.data.crossings / 0.04;
+    let best = 0;
+    for (let i = 1; i < FREQS.length; i++) if (Math.abs(FREQS[i]! - f) < Math.abs(FREQS[best]! - f)) best = i;
+    logs.onsets.push({ at: truthOfContext(c, e.data.frame / c.sampleRate), f: best });
+  };
+  source.connect(node);
+  const mute = c.createGain();
+  mute.gain.value = 0;
+  node.connect(mute).connect(c.destination);
+  return node;
+}
+
+// ---- time-code canvases -----------------------------------------------------------------------------
+function codeCanvas(w: number, h: number, fps: number): { stream: MediaStream; stop(): void } {
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const g = canvas.getContext('2d')!;
+  const stream = canvas.captureStream(0);
+  const track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
+  const cw = w / CODE_COLS;
+  const ch = Math.floor((h * 0.6) / CODE_ROWS);
+  let n = 0;
+  const paint = () => {
+    const t = truthNow();
+    const bits = encodeBits(t);
+    g.fillStyle = '#808080';
+    g.fillRect(0, 0, w, h);
+    g.fillStyle = '#3060c0';
+    g.fillRect((n++ * 7) % w, CODE_ROWS * ch + 4, 20, h - CODE_ROWS * ch - 8);
+    for (let r = 0; r < CODE_ROWS; r++) {
+      for (let c = 0; c < CODE_COLS; c++) {
+        g.fillStyle = bits[r * CODE_COLS + c] ? '#ffffff' : '#000000';
+        g.fillRect(c * cw, r * ch, cw, ch);
+      }
+    }
+    track.requestFrame();
+  };
+  const timer = setInterval(paint, 1000 / fps);
+  return { stream, stop: () => (clearInterval(timer), track.stop()) };
+}
+
+function decodeFrom(video: HTMLVideoElement, canvas: HTMLCanvasElement, g: CanvasRenderingContext2D): number | null {
+  const w = canvas.width;
+  const h = canvas.height;
+  g.drawImage(video, 0, 0, w, h);
+  const img = g.getImageData(0, 0, w, Math.ceil(h * 0.6)).data;
+  const cw = w / CODE_COLS;
+  const ch = Math.floor((h * 0.6) / CODE_ROWS);
+  const bits: boolean[] = [];
+  for (let r = 0; r < CODE_ROWS; r++) {
+    for (let c = 0; c < CODE_COLS; c++) {
+      const x = Math.floor(c * cw + cw / 2);
+      const y = Math.floor(r * ch + ch / 2);
+      const i = (y * w + x) * 4;
+      bits.push((img[i]! + img[i + 1]! + img[i + 2]!) / 3 > 128);
+    }
+  }
+  return decodeBits(bits, truthNow());
+}
+
+function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.autoplay = true;
+  video.playsInline = true;
+  video.dataset.kind = kind;
+  video.width = kind === 'camera' ? 320 : 640;
+  video.height = kind === 'camera' ? 240 : 360;
+  video.srcObject = stream;
+  document.body.appendChild(video);
+  void video.play().catch(() => {});
+  const canvas = document.createElement('canvas');
+  canvas.width = kind === 'camera' ? 160 : 320;
+  canvas.height = kind === 'camera' ? 120 : 180;
+  const g = canvas.getContext('2d', { willReadFrequently: true })!;
+  let stopped = false;
+  const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
+    if (stopped) return;
+    const cap = decodeFrom(video, canvas, g);
+    if (cap !== null) logs.frames.push({ kind, at: truthOfPerf(meta.expectedDisplayTime), cap });
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+  return () => {
+    stopped = true;
+    video.remove();
+  };
+}
+
+// ---- session ----------------------------------------------------------------------------------------
+interface StartOptions {
+  role: 'publisher' | 'receiver';
+  enabled?: boolean;
+  holds?: FrameHolds;
+  /** This page's local clock under the SessionClock: + offsetMs, drifting driftPpm. */
+  clockSkew?: { offsetMs: number; driftPpm: number };
+}
+
+let signal: SignalClient | null = null;
+let clock: SessionClock | null = null;
+let sync: MediaSync | null = null;
+let peers: PeerManager<MediaStream> | null = null;
+let local: LocalStream<MediaStream>[] = [];
+let cameraStream: MediaStream | null = null;
+let screen: { stream: MediaStream; stop(): void } | null = null;
+const watching = new Map<string, () => void>();
+let chatMode: 'scheduled' | 'arrival' = 'scheduled';
+const scheduler = new EventScheduler<string>({ maxHoldMs: 1_500 });
+let chatSeq = 0;
+
+function startChatRelease(): void {
+  setInterval(() => {
+    const media = sync?.clock.presentedMediaTime() ?? null;
+    const now = performance.now();
+    const out = scheduler.release(now, media ?? Number.POSITIVE_INFINITY);
+    for (const r of out) logs.chats.push({ text: r.event.payload, at: truthNow(), mediaTime: r.event.mediaTime });
+  }, 4);
+}
+
+function onRemoteMedia(publisherId: string, media: RemoteMedia<MediaStream>): void {
+  sync?.setRemoteMedia(publisherId, media);
+  for (const kind of ['camera', 'screen'] as const) {
+    const stream = media[kind];
+    const key = `${publisherId}:${kind}:${stream?.id ?? ''}`;
+    for (const [k, stop] of watching) {
+      if (k.startsWith(`${publisherId}:${kind}:`) && k !== key) {
+        stop();
+        watching.delete(k);
+      }
+    }
+    if (!stream || watching.has(key)) continue;
+    event(`media:${kind}`);
+    const stops: (() => void)[] = [watchVideo(kind, stream)];
+    const audio = stream.getAudioTracks()[0];
+    if (audio) {
+      const el = new Audio();
+      el.muted = true;
+      el.srcObject = new MediaStream([audio]);
+      void el.play().catch(() => {});
+      void audioContext().then((c) => {
+        const src = c.createMediaStreamSource(new MediaStream([audio]));
+        const node = detector(c, src);
+        stops.push(() => (src.disconnect(), node.disconnect()));
+      });
+      stops.push(() => el.remove());
+    }
+    watching.set(key, () => stops.forEach((s) => s()));
+  }
+}
+
+const api = {
+  async start(opts: StartOptions): Promise<void> {
+    const skew = opts.clockSkew;
+    const t0 = mono();
+    const localNow = skew ? () => mono() + skew.offsetMs + (mono() - t0) * skew.driftPpm * 1e-6 : mono;
+    signal = new SignalClient(browserSignalDeps(async (): Promise<IpcResult<JoinResponse>> => ({ ok: true, value: await window.__syncTicket() })));
+    clock = new SessionClock({ transport: signal, localNow });
+    sync = createMediaSync({ sessionClock: clock, enabled: opts.enabled ?? true, holds: opts.holds });
+    chatMode = (opts.enabled ?? true) ? 'scheduled' : 'arrival';
+    const createPeer = createSimplePeerFactory({ onPeerConnection: (pc, info) => sync!.onPeerConnection(pc, info) });
+    let participants: { id: string; role: 'host' | 'panelist' | 'attendee' }[] = [];
+    const welcomed = new Promise<void>((resolve) => {
+      signal!.on('message', (m) => {
+        switch (m.type) {
+          case 'welcome':
+            participants = m.participants.map((p) => ({ id: p.id, role: p.role }));
+            peers ??= new PeerManager<MediaStream>({
+              selfId: m.self.id,
+              createPeer,
+              sendSignal: (to, data) => void signal!.send({ type: 'signal', to, data }),
+              onRemoteMedia,
+              newId: () => crypto.randomUUID(),
+              now: () => performance.now(),
+              setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+              clearTimeout: (h) => window.clearTimeout(h as number),
+            });
+            if (signal!.join) peers.setIceServers(signal!.join.iceServers);
+            peers.setLocalStreams(local);
+            peers.setParticipants(participants);
+            resolve();
+            break;
+          case 'participant.joined':
+            participants = [...participants.filter((p) => p.id !== m.participant.id), { id: m.participant.id, role: m.participant.role }];
+            peers?.participantRejoined(m.participant.id);
+            peers?.setParticipants(participants);
+            break;
+          case 'participant.updated':
+            participants = participants.map((p) => (p.id === m.participant.id ? { id: p.id, role: m.participant.role } : p));
+            peers?.setParticipants(participants);
+            break;
+          case 'participant.left':
+            participants = participants.filter((p) => p.id !== m.participantId);
+            peers?.setParticipants(participants);
+            break;
+          case 'signal':
+            peers?.handleSignal(m.from, m.data);
+            break;
+          case 'chat.message':
+            if (opts.role === 'publisher') break;
+            if (chatMode === 'arrival' || m.mediaTime === undefined) logs.chats.push({ text: m.text, at: truthNow(), mediaTime: m.mediaTime ?? null });
+            else scheduler.push({ id: m.id, mediaTime: m.mediaTime, payload: m.text }, performance.now());
+            break;
+          default:
+            break;
+        }
+      });
+    });
+    signal.start();
+    await welcomed;
+    event('welcome');
+    if (opts.role === 'receiver') startChatRelease();
+    setInterval(() => {
+      if (!clock || !sync) return;
+      const at = truthNow();
+      if (clock.synced) logs.clock.push({ at, err: clock.now() - at, bound: clock.errorBoundMs() });
+      const out = sync.lastOutput();
+      const stats = sync.stats();
+      logs.sync.push({
+        at,
+        state: stats.state,
+        added: out?.addedDelayMs ?? 0,
+        delays: Object.fromEntries(stats.streams.map((s) => [s.kind, s.delayMs])),
+        targets: Object.fromEntries(stats.streams.map((s) => [s.kind, s.targetMs])),
+      });
+    }, 100);
+  },
+
+  async waitSynced(timeoutMs = 10_000): Promise<void> {
+    const until = performance.now() + timeoutMs;
+    while (!clock?.synced) {
+      if (performance.now() > until) throw new Error('session clock did not sync');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  },
+
+  /** Publisher: camera (+ audio pulses) on. */
+  async goLive(): Promise<void> {
+    const c = await audioContext();
+    const osc = c.createOscillator();
+    const gate = c.createGain();
+    gate.gain.value = 0;
+    osc.connect(gate);
+    const dest = c.createMediaStreamDestination();
+    gate.connect(dest);
+    detector(c, gate);
+    osc.start();
+    let k = Math.ceil(c.currentTime / PULSE_PERIOD_S) + 2;
+    const schedule = () => {
+      while (k * PULSE_PERIOD_S < c.currentTime + 1) {
+        const t = k * PULSE_PERIOD_S;
+        osc.frequency.setValueAtTime(FREQS[k % FREQS.length]!, t - 0.03);
+        gate.gain.setValueAtTime(0.3, t);
+        gate.gain.setValueAtTime(0, t + PULSE_S);
+        k++;
+      }
+    };
+    schedule();
+    setInterval(schedule, 200);
+    const cam = codeCanvas(320, 240, 30);
+    cameraStream = new MediaStream([dest.stream.getAudioTracks()[0]!, cam.stream.getVideoTracks()[0]!]);
+    local = [{ kind: 'camera', stream: cameraStream }];
+    peers?.setLocalStreams(local);
+    signal?.send({ type: 'media.state', audio: true, video: true, screen: false });
+    event('live');
+  },
+
+  startScreen(): void {
+    screen = codeCanvas(640, 360, 30);
+    local = [...local, { kind: 'screen', stream: screen.stream }];
+    peers?.setLocalStreams(local);
+    signal?.send({ type: 'media.state', audio: true, video: true, screen: true });
+    event('screen');
+  },
+
+  /** Publisher: a chat message stamped with the media time it sees (its own live media). */
+  sendChat(): string {
+    const text = `sync-chat-${chatSeq++}-${Math.random().toString(36).slice(2, 8)}`;
+    const at = truthNow();
+    signal?.send({ type: 'chat.send', text, mediaTime: clock!.now() });
+    logs.chats.push({ text, at, mediaTime: null });
+    return text;
+  },
+
+  setEnabled(on: boolean): void {
+    sync?.setEnabled(on);
+    chatMode = on ? 'scheduled' : 'arrival';
+    event(on ? 'sync-on' : 'sync-off');
+  },
+
+  truthNow,
+
+  videoStats(): unknown {
+    return [...document.querySelectorAll('video')].map((v) => ({ kind: v.dataset.kind ?? v.dataset.syncProbe, rs: v.readyState, t: v.currentTime, q: v.getVideoPlaybackQuality(), w: v.videoWidth }));
+  },
+
+  drain(): Logs {
+    const out = logs;
+    logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [] };
+    return out;
+  },
+};
+
+window.__sync = api;

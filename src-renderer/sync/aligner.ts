@@ -1,0 +1,244 @@
+/**
+ * Alignment (issue 4, item 3) and the factory the room uses: `createMediaSync(deps)`.
+ *
+ * For each remote stream (publisher × audio/camera/screen) the probes give (presentation time,
+ * RTP timestamp); the capture timestamps give the session-clock capture time of that RTP timestamp;
+ * so the presentation delay = session time at presentation − capture time. Every sample goes to the
+ * pure DelayController (src-shared/sync/delay-controller.ts); every `updateMs` its decisions are
+ * applied as RTCRtpReceiver.jitterBufferTarget (early streams raised to the slowest one, capped),
+ * stale streams are reset to the browser default.
+ *
+ * Off (setEnabled(false)): everything is still measured (stats, benchmark), no target is set and
+ * any we set is cleared; the presented media clock then follows the slowest stream.
+ */
+import { DelayController, type DelayControllerOptions, type DelayControllerOutput } from '../../src-shared/sync/delay-controller';
+import { pairSkews } from '../../src-shared/sync/media-timeline';
+import type { RemoteMedia } from '../rtc/peer-manager';
+import { CaptureTimestamps, type PeerConnectionInfo } from './capture-timestamps';
+import type { FrameHolds } from './capture-worker';
+import { probeAudio, probeVideo, type PresentedSample, type Probe } from './media-probes';
+import type { PresentedMediaClock, SessionClockLike, SyncStats } from './sync-contracts';
+
+export interface MediaSyncDeps {
+  sessionClock: SessionClockLike;
+  /** Start with alignment on (default true). */
+  enabled?: boolean;
+  controller?: DelayControllerOptions;
+  /** Re-evaluation period, ms (default 50). */
+  updateMs?: number;
+  /** Tests/benchmark only: perturbations applied to received frames after their stamp is read. */
+  holds?: FrameHolds;
+  document?: Document;
+  /**
+   * Audio is measured where the receiver delivers it to the track (getSynchronizationSources); it
+   * reaches the listener after the audio sink's buffering. Added to every audio delay, ms. Default
+   * AUDIO_SINK_LATENCY_MS (measured on Chromium 156: pulses detected after a WebAudio sink trail the
+   * synchronization-source timestamps by about 30 ms).
+   */
+  audioSinkLatencyMs?: number;
+  /** Monotonic local clock for the controller, ms (default performance.now). */
+  now?: () => number;
+}
+
+export const AUDIO_SINK_LATENCY_MS = 30;
+
+export type MediaKind = 'audio' | 'camera' | 'screen';
+
+/** One delay sample as the aligner saw it (for diagnostics and the benchmark). */
+export interface DelaySample {
+  key: string;
+  kind: MediaKind;
+  /** Epoch ms (performance.timeOrigin-based) of the presentation. */
+  at: number;
+  delayMs: number;
+  captureSessionMs: number;
+}
+
+export interface MediaSync {
+  clock: PresentedMediaClock;
+  stats(): SyncStats;
+  dispose(): void;
+  /** Hand to createSimplePeerFactory({ onPeerConnection }) so every connection gets the transforms. */
+  onPeerConnection(pc: RTCPeerConnection, info: PeerConnectionInfo): void;
+  /** Feed PeerManager's onRemoteMedia (empty media: the publisher is gone). */
+  setRemoteMedia(publisherId: string, media: RemoteMedia<MediaStream>): void;
+  setEnabled(on: boolean): void;
+  readonly enabled: boolean;
+  /** False when this browser has no RTCRtpScriptTransform: nothing can be measured or aligned. */
+  readonly supported: boolean;
+  /** Latest controller output (null before the first update). */
+  lastOutput(): DelayControllerOutput | null;
+  /** Subscribe to every delay sample. Returns unsubscribe. */
+  onSample(listener: (s: DelaySample) => void): () => void;
+  /** Tests/benchmark: change the receive-side holds. */
+  setHolds(holds: FrameHolds): void;
+}
+
+interface Tracked {
+  key: string;
+  kind: MediaKind;
+  track: MediaStreamTrack;
+  receiver: RTCRtpReceiver | null;
+  probe: Probe | null;
+  appliedTarget: number | null;
+}
+
+export function createMediaSync(deps: MediaSyncDeps): MediaSync {
+  const now = deps.now ?? (() => performance.now());
+  const clock = deps.sessionClock;
+  const capture = new CaptureTimestamps({ sessionClock: clock, holds: deps.holds });
+  let enabled = deps.enabled ?? true;
+  const sinkLatency = deps.audioSinkLatencyMs ?? AUDIO_SINK_LATENCY_MS;
+  let controller = new DelayController(deps.controller);
+  let last: DelayControllerOutput | null = null;
+  const tracked = new Map<string, Tracked>();
+  const listeners = new Set<(s: DelaySample) => void>();
+  let disposed = false;
+
+  const sessionAt = (epochMs: number) => clock.now() - (performance.timeOrigin + performance.now() - epochMs);
+
+  const onPresented = (t: Tracked, s: PresentedSample) => {
+    if (!clock.synced || !t.receiver) return;
+    const entry = capture.receiverOf(t.track);
+    if (!entry) return;
+    const cap = capture.captureTime(entry.id, s.rtpTimestamp);
+    if (cap === null) return;
+    const delay = sessionAt(s.at) - cap + (t.kind === 'audio' ? sinkLatency : 0);
+    if (!Number.isFinite(delay) || delay < -1_000 || delay > 10_000) return;
+    controller.addSample(t.key, now() - (performance.timeOrigin + performance.now() - s.at), delay);
+    for (const l of listeners) l({ key: t.key, kind: t.kind, at: s.at, delayMs: delay, captureSessionMs: cap });
+  };
+
+  const setTarget = (t: Tracked, target: number | null) => {
+    if (!t.receiver || t.appliedTarget === target) return;
+    t.appliedTarget = target;
+    try {
+      (t.receiver as RTCRtpReceiver & { jitterBufferTarget: number | null }).jitterBufferTarget = target;
+    } catch {
+      // out of range or receiver gone: the controller clamps to [0, 4000], so the latter
+    }
+  };
+
+  const startProbe = (t: Tracked) => {
+    if (t.probe || !capture.supported) return;
+    const entry = capture.receiverOf(t.track);
+    if (!entry) return;
+    t.receiver = entry.receiver;
+    t.probe = t.kind === 'audio' ? probeAudio(entry.receiver, (s) => onPresented(t, s)) : probeVideo(t.track, (s) => onPresented(t, s), { document: deps.document });
+  };
+
+  const drop = (key: string) => {
+    const t = tracked.get(key);
+    if (!t) return;
+    t.probe?.dispose();
+    setTarget(t, null);
+    controller.remove(key);
+    tracked.delete(key);
+  };
+
+  const update = () => {
+    if (disposed) return;
+    for (const t of tracked.values()) startProbe(t); // receivers registered after the stream event
+    const out = controller.update(now());
+    last = out;
+    for (const key of out.removed) {
+      const t = tracked.get(key);
+      if (t) setTarget(t, null);
+    }
+    if (!enabled) return;
+    for (const d of out.streams) {
+      const t = tracked.get(d.stream);
+      if (t) setTarget(t, d.targetMs);
+    }
+  };
+  const timer = setInterval(update, deps.updateMs ?? 50);
+
+  const ownDelayMs = (): number | null => {
+    const delays = (last?.streams ?? []).map((d) => d.delayMs).filter((d): d is number => d !== null);
+    return delays.length ? Math.max(...delays) : null;
+  };
+
+  const presented: PresentedMediaClock = {
+    ownDelayMs,
+    presentedMediaTime() {
+      const d = ownDelayMs();
+      return d === null || !clock.synced ? null : clock.now() - d;
+    },
+  };
+
+  return {
+    clock: presented,
+    get enabled() {
+      return enabled;
+    },
+    get supported() {
+      return capture.supported;
+    },
+    onPeerConnection(pc, info) {
+      capture.attach(pc, info);
+    },
+    setRemoteMedia(publisherId, media) {
+      const wanted = new Map<string, { kind: MediaKind; track: MediaStreamTrack }>();
+      const cam = media.camera;
+      if (cam) {
+        const a = cam.getAudioTracks()[0];
+        const v = cam.getVideoTracks()[0];
+        if (a) wanted.set(`${publisherId}:audio`, { kind: 'audio', track: a });
+        if (v) wanted.set(`${publisherId}:camera`, { kind: 'camera', track: v });
+      }
+      const scr = media.screen?.getVideoTracks()[0];
+      if (scr) wanted.set(`${publisherId}:screen`, { kind: 'screen', track: scr });
+      for (const [key, t] of [...tracked]) {
+        if (!key.startsWith(`${publisherId}:`)) continue;
+        if (wanted.get(key)?.track !== t.track) drop(key);
+      }
+      for (const [key, w] of wanted) {
+        if (tracked.has(key)) continue;
+        const t: Tracked = { key, kind: w.kind, track: w.track, receiver: null, probe: null, appliedTarget: null };
+        tracked.set(key, t);
+        startProbe(t);
+      }
+    },
+    setEnabled(on) {
+      if (on === enabled) return;
+      enabled = on;
+      for (const t of tracked.values()) setTarget(t, null);
+      // The controller assumes targets start at 0 (the browser default): start it afresh.
+      controller = new DelayController(deps.controller);
+      last = null;
+    },
+    lastOutput: () => last,
+    onSample(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setHolds: (holds) => capture.setHolds(holds),
+    stats(): SyncStats {
+      const out = last;
+      const decisions = new Map((out?.streams ?? []).map((d) => [d.stream, d]));
+      const streams = [...tracked.values()].map((t) => ({
+        key: t.key,
+        kind: t.kind,
+        delayMs: decisions.get(t.key)?.delayMs ?? null,
+        targetMs: enabled ? (decisions.get(t.key)?.targetMs ?? 0) : 0,
+      }));
+      // Pair names by kind when one publisher is on stage ("screen-audio"), by key otherwise.
+      const byKind = new Set(streams.map((s) => s.kind)).size === streams.length;
+      const delays = new Map(streams.map((s) => [byKind ? s.kind : s.key, s.delayMs]));
+      return {
+        state: !enabled ? 'off' : (out?.state ?? 'aligning'),
+        streams,
+        skews: pairSkews(delays).map((p) => ({ pair: p.pair, skewMs: p.skewMs })),
+        clockErrorBoundMs: clock.errorBoundMs(),
+      };
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      clearInterval(timer);
+      for (const key of [...tracked.keys()]) drop(key);
+      listeners.clear();
+      capture.dispose();
+    },
+  };
+}

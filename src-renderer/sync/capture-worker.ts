@@ -1,0 +1,183 @@
+/**
+ * The encoded-transform worker (RTCRtpScriptTransform) that carries capture timestamps.
+ *
+ * Sender side (options {side:'send', kind}): stamps each encoded frame with its capture time on the
+ * session clock and appends the trailer (capture-trailer.ts).
+ *   - audio: the frame's metadata.captureTime (Chromium gives it for audio, on this worker's
+ *     performance timeline);
+ *   - video: Chromium gives no capture time for video frames, but it derives the 90 kHz RTP timestamp
+ *     from the capture timestamp, so capture = rtp/90 + c where c = min over recent frames of
+ *     (encode-callback time − rtp/90): the frame that left the encoder fastest bounds c best. The
+ *     min ages upward at 500 ppm so clock drift between the RTP clock and ours cannot pin it.
+ * Receiver side (options {side:'recv', id}): reads and strips the trailer, posts {id, kind, rtp,
+ * capture} to the page, then passes the frame on. For tests and the benchmark only, a receiver can
+ * be told to hold frames of a kind (delay ± jitter, order kept): a perturbation applied after the
+ * timestamps were attached, as a slow path would. Holds act in every transform of the worker, send
+ * side (after the stamp is appended: the receiver's jitter buffer then sees the jitter on the wire,
+ * as with a real slow path) and receive side (after the stamp is read).
+ *
+ * The page sends {type:'offset', sessionMinusEpochMs} a few times a second: session time = epoch
+ * time (performance.timeOrigin + performance.now(), the same monotonic clock in page and worker)
+ * + that offset.
+ */
+import { appendCaptureTrailer, readCaptureTrailer } from './capture-trailer';
+
+export interface FrameHold {
+  delayMs: number;
+  /** Uniform ± jitter around delayMs. */
+  jitterMs?: number;
+}
+export type FrameHolds = Partial<Record<'audio' | 'camera' | 'screen', FrameHold>>;
+
+export type CaptureWorkerIn = { type: 'offset'; sessionMinusEpochMs: number } | { type: 'holds'; holds: FrameHolds };
+export interface CaptureRecord {
+  type: 'capture';
+  id: string;
+  kind: 'audio' | 'camera' | 'screen';
+  rtp: number;
+  capture: number;
+}
+
+/** Runs inside the worker. Self-contained: it gets the trailer codec as arguments. */
+function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof readCaptureTrailer): void {
+  interface EncodedFrame {
+    data: ArrayBuffer;
+    getMetadata(): { rtpTimestamp?: number; captureTime?: number };
+  }
+  interface Transformer {
+    readable: ReadableStream<EncodedFrame>;
+    writable: WritableStream<EncodedFrame>;
+    options: { side: 'send'; kind: 'audio' | 'camera' | 'screen' } | { side: 'recv'; id: string };
+  }
+  interface Scope {
+    onmessage: ((e: { data: CaptureWorkerIn }) => void) | null;
+    onrtctransform: ((e: { transformer: Transformer }) => void) | null;
+    postMessage(m: CaptureRecord): void;
+  }
+  const scope = self as unknown as Scope;
+  const KINDS = ['audio', 'camera', 'screen'] as const;
+  const epoch = () => performance.timeOrigin + performance.now();
+  let sessionMinusEpoch = Number.NaN;
+  let holds: FrameHolds = {};
+  scope.onmessage = (e) => {
+    if (e.data.type === 'offset') sessionMinusEpoch = e.data.sessionMinusEpochMs;
+    else if (e.data.type === 'holds') holds = e.data.holds;
+  };
+
+  /** Passes the frame on, after the hold configured for its kind (order kept). */
+  const holder = () => {
+    let lastRelease = 0;
+    // The jitter wanders (a new random goal in ±jitterMs every 500 ms, approached by ≤ 1.5 ms per
+    // frame) rather than being drawn per frame: per-frame random holds on a receive-side transform
+    // stall Chromium's presentation of the track (requestVideoFrameCallback stops firing).
+    let offset = 0;
+    let goal = 0;
+    let goalAt = 0;
+    return (frame: EncodedFrame, kind: 'audio' | 'camera' | 'screen' | null, controller: TransformStreamDefaultController<EncodedFrame>) => {
+      const hold = kind ? holds[kind] : undefined;
+      const now = performance.now();
+      if (!hold && lastRelease <= now) {
+        controller.enqueue(frame);
+        return;
+      }
+      if (hold?.jitterMs && now - goalAt >= 500) {
+        goal = (2 * Math.random() - 1) * hold.jitterMs;
+        goalAt = now;
+      }
+      offset += Math.max(-1.5, Math.min(1.5, goal - offset));
+      const jitter = hold?.jitterMs ? offset : 0;
+      const release = Math.max(lastRelease, now + (hold ? hold.delayMs + jitter : 0));
+      lastRelease = release;
+      setTimeout(() => {
+        try {
+          controller.enqueue(frame);
+        } catch {
+          // the stream closed while the frame was held
+        }
+      }, release - now);
+    };
+  };
+
+  const sender = (kind: 'audio' | 'camera' | 'screen') => {
+    const kindCode = KINDS.indexOf(kind);
+    const pass = holder();
+    let lastRtp: number | null = null;
+    let rtpMs = 0; // unwrapped RTP time, ms
+    let minOffset = Number.POSITIVE_INFINITY;
+    let minAt = 0;
+    return new TransformStream<EncodedFrame, EncodedFrame>({
+      transform(frame, controller) {
+        const now = epoch();
+        const meta = frame.getMetadata();
+        let captureEpoch: number | null = null;
+        if (typeof meta.captureTime === 'number' && meta.captureTime > 0) {
+          captureEpoch = performance.timeOrigin + meta.captureTime;
+        } else if (typeof meta.rtpTimestamp === 'number') {
+          const rate = kind === 'audio' ? 48 : 90;
+          const rtp = meta.rtpTimestamp >>> 0;
+          if (lastRtp === null) rtpMs = rtp / rate;
+          else rtpMs += ((rtp - lastRtp) | 0) / rate;
+          lastRtp = rtp;
+          const offset = now - rtpMs;
+          const aged = minOffset + (now - minAt) * 0.0005;
+          if (offset <= aged) {
+            minOffset = offset;
+            minAt = now;
+          }
+          captureEpoch = rtpMs + Math.min(offset, minOffset + (now - minAt) * 0.0005);
+        }
+        if (captureEpoch !== null && Number.isFinite(sessionMinusEpoch)) {
+          frame.data = append(frame.data, captureEpoch + sessionMinusEpoch, kindCode);
+        }
+        pass(frame, kind, controller);
+      },
+    });
+  };
+
+  const receiver = (id: string) => {
+    const pass = holder();
+    return new TransformStream<EncodedFrame, EncodedFrame>({
+      transform(frame, controller) {
+        const trailer = read(frame.data);
+        let kind: 'audio' | 'camera' | 'screen' | null = null;
+        if (trailer) {
+          kind = KINDS[trailer.kindCode] ?? null;
+          frame.data = frame.data.slice(0, trailer.payloadBytes);
+          const rtp = frame.getMetadata().rtpTimestamp;
+          if (kind && typeof rtp === 'number') scope.postMessage({ type: 'capture', id, kind, rtp: rtp >>> 0, capture: trailer.captureSessionMs });
+        }
+        pass(frame, kind, controller);
+      },
+    });
+  };
+
+  scope.onrtctransform = (e) => {
+    const t = e.transformer;
+    const o = t.options;
+    const stream = o.side === 'send' ? sender(o.kind) : receiver(o.id);
+    void t.readable
+      .pipeThrough(stream)
+      .pipeTo(t.writable)
+      .catch(() => {});
+  };
+}
+
+/** The worker's source: the codec functions passed in by value, so no bundler renaming matters. */
+export function captureWorkerSource(): string {
+  return `(${captureWorkerMain.toString()})(${appendCaptureTrailer.toString()}, ${readCaptureTrailer.toString()});`;
+}
+
+/**
+ * Starts the worker from a blob: URL (the app's CSP allows `worker-src 'self' blob:`). One worker
+ * serves every transform of the page.
+ */
+export function startCaptureWorker(): Worker {
+  const url = URL.createObjectURL(new Blob([captureWorkerSource()], { type: 'text/javascript' }));
+  try {
+    return new Worker(url, { name: 'capture-timestamps' });
+  } finally {
+    // The worker has fetched its script by the time it runs; revoking now is safe in Chromium
+    // only after load, so revoke a little later.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+}

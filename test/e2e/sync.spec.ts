@@ -1,0 +1,49 @@
+/**
+ * Issue 4, the end-to-end check: real Chromium pages, real WebRTC through our server on loopback,
+ * our real signaling / session clock / simple-peer / synchronizer modules (the sync benchmark's
+ * apparatus, shorter). The screen share is delayed 150 ms after its capture stamps are attached;
+ * with the synchronizer ON the screen–audio skew p95 must be under 40 ms, and in the same room with
+ * it OFF it must be over 40 ms: proof that this test can fail.
+ */
+import { expect, test } from '@playwright/test';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
+import { openSyncRoom, pairReport, sleep, SYNC_CHROMIUM_EXTRA_ARGS, type SyncRoom } from '../../bench/sync-apparatus';
+
+const MEASURE_MS = Number(process.env.SYNC_E2E_MEASURE_MS ?? 9_000);
+
+// A timing measurement on a shared 2-core machine: one retry absorbs a scheduler stall. A retry that
+// passes is reported as flaky by Playwright (visible in the summary), never hidden.
+test.describe.configure({ retries: 1 });
+
+test('synchronizer: screen–audio skew p95 < 40 ms with it on, > 40 ms with it off (150 ms screen delay)', async () => {
+  test.setTimeout(120_000);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...SYNC_CHROMIUM_EXTRA_ARGS], headless: true });
+  let room: SyncRoom | null = null;
+  try {
+    room = await openSyncRoom(browser, { receivers: 1, skewedReceiver: 0, enabled: true, screenFirst: true, holds: { screen: { delayMs: 150 } } });
+    const receiver = room.receivers[0]!;
+    // Join + converge (target ≤ 2 s; allow for loaded cores), then measure ON.
+    await sleep(5_000);
+    const onFrom = await room.truthNow();
+    await sleep(MEASURE_MS);
+    const onTo = await room.truthNow();
+    await receiver.eval('window.__sync.setEnabled(false)');
+    await sleep(5_000); // targets back to the browser default (video ramps at ≤ 100 ms/s)
+    const offFrom = await room.truthNow();
+    await sleep(MEASURE_MS);
+    const offTo = await room.truthNow();
+    const pub = await room.publisher.drain();
+    const rec = await receiver.drain();
+    const on = pairReport(pub, [rec], { from: onFrom, to: onTo });
+    const off = pairReport(pub, [rec], { from: offFrom, to: offTo });
+    console.log(JSON.stringify({ screenAudio: { on: on.screenAudio, off: off.screenAudio }, cameraAudio: { on: on.cameraAudio, off: off.cameraAudio } }));
+    expect(on.screenAudio.n, 'enough tone pulses matched with screen frames (on)').toBeGreaterThanOrEqual(15);
+    expect(off.screenAudio.n, 'enough tone pulses matched with screen frames (off)').toBeGreaterThanOrEqual(15);
+    expect(on.screenAudio.absP95!).toBeLessThan(40);
+    expect(off.screenAudio.absP95!).toBeGreaterThan(40);
+  } finally {
+    await room?.close();
+    await browser.close();
+  }
+});
