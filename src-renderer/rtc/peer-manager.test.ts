@@ -4,6 +4,7 @@ import { FRESH_LINK_MS, PeerManager, type RemoteMedia } from './peer-manager';
 import { FakePeer, FakeTimers, type FakeStream } from './test-fakes';
 
 function setup(selfId: string) {
+  const link = { online: true };
   const timers = new FakeTimers();
   const peers: FakePeer[] = [];
   const sent: { to: string; data: SignalData }[] = [];
@@ -16,7 +17,8 @@ function setup(selfId: string) {
       peers.push(peer);
       return peer;
     },
-    sendSignal: (to, data) => sent.push({ to, data }),
+    // Like SignalClient.send: false while reconnecting, and the message is gone.
+    sendSignal: (to, data) => link.online && sent.push({ to, data }) > 0,
     onRemoteMedia: (id, m) => media.set(id, m),
     newId: () => `peer-${++n}`,
     now: () => timers.now,
@@ -24,7 +26,7 @@ function setup(selfId: string) {
     clearTimeout: timers.clearTimeout,
     retryDelay: () => 100,
   });
-  return { timers, peers, sent, media, manager };
+  return { timers, peers, sent, media, manager, link };
 }
 
 const cam: FakeStream = { id: 'cam-stream' };
@@ -35,6 +37,47 @@ const room = [
   { id: 'a2', role: 'attendee' as const },
 ];
 const alive = (peers: FakePeer[]) => peers.filter((p) => !p.destroyed);
+
+describe('PeerManager across its own reconnect', () => {
+  it('re-offers a link whose offer was lost while signaling was down', () => {
+    const t = setup('h');
+    t.manager.setParticipants(room);
+    t.manager.setLocalStreams([{ kind: 'camera', stream: cam }]);
+    const first = t.peers[0]!;
+    first.callbacks.connect();
+    t.link.online = false;
+    first.callbacks.close({ code: 'ERR_CONNECTION_FAILURE', message: 'gone' });
+    t.timers.advance(100);
+    const rebuilt = t.peers.at(-1)!;
+    rebuilt.callbacks.signal({ type: 'offer', sdp: 'lost' });
+    const sentBefore = t.sent.length;
+    t.link.online = true;
+    t.manager.requestMissing();
+    expect(rebuilt.destroyed).toBe(true);
+    const fresh = t.peers.at(-1)!;
+    expect(fresh).not.toBe(rebuilt);
+    fresh.callbacks.signal({ type: 'offer', sdp: 'again' });
+    expect(t.sent.slice(sentBefore).map((m) => m.to)).toContain('a1');
+  });
+
+  it('leaves links whose signaling went out alone', () => {
+    const t = setup('h');
+    t.manager.setParticipants(room);
+    t.manager.setLocalStreams([{ kind: 'camera', stream: cam }]);
+    t.peers[0]!.callbacks.signal({ type: 'offer', sdp: 'x' });
+    const count = t.peers.length;
+    t.manager.requestMissing();
+    expect(t.peers.length).toBe(count);
+  });
+
+  it('asks a returning publisher for a fresh peer when ours is not connected', () => {
+    const t = setup('a1');
+    t.manager.setParticipants(room);
+    t.manager.handleSignal('h', { publisherId: 'h', payload: { peer: 'hp1', signal: { type: 'offer', sdp: 'o' } } });
+    t.manager.participantRejoined('h');
+    expect(t.sent.at(-1)).toEqual({ to: 'h', data: { publisherId: 'h', payload: { peer: 'hp1', restart: true } } });
+  });
+});
 
 describe('PeerManager as publisher', () => {
   let t: ReturnType<typeof setup>;

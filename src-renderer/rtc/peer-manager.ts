@@ -51,7 +51,8 @@ export type RemoteMedia<S> = Partial<Record<StreamKind, S>>;
 export interface PeerManagerDeps<S> {
   selfId: string;
   createPeer: PeerFactory<S>;
-  sendSignal(to: string, data: SignalData): void;
+  /** Sends over signaling; false when it could not be sent (we are reconnecting). */
+  sendSignal(to: string, data: SignalData): boolean | void;
   /** Remote media of one publisher changed (empty object: none). */
   onRemoteMedia(publisherId: string, media: RemoteMedia<S>): void;
   onLinkState?(key: { publisherId: string; receiverId: string }, state: 'connecting' | 'connected' | 'closed'): void;
@@ -71,6 +72,8 @@ interface SendLink {
   createdAt: number;
   failures: number;
   retryTimer: unknown;
+  /** Some of this peer's signaling could not be sent (we were offline): the receiver never got it. */
+  undelivered: boolean;
 }
 
 interface ReceiveLink<S> {
@@ -121,13 +124,19 @@ export class PeerManager<S extends StreamLike> {
   participantRejoined(id: string): void {
     if (this.sends.has(id)) this.dropSend(id);
     this.reconcile();
+    // A returning publisher may have lost our answer while it was away: ask for a fresh peer.
+    const link = this.receives.get(id);
+    if (link && !link.connected && this.plan().receiveFrom.has(id)) this.sendRestart(id, link.peerId);
   }
 
   /**
-   * After our signaling connection came back: ask each publisher whose link with us is not up
-   * for a new peer (they ignore it when a fresh offer is already on its way).
+   * After our signaling connection came back: rebuild our sending links whose offer or candidates
+   * were lost while we were away (nobody else would ask for them), and ask each publisher whose
+   * link with us is not up for a new peer (they ignore it when a fresh offer is already on its way).
    */
   requestMissing(): void {
+    for (const [receiverId, link] of [...this.sends]) if (link.undelivered && !link.connected) this.dropSend(receiverId);
+    this.reconcile();
     const { receiveFrom } = this.plan();
     for (const publisherId of receiveFrom) {
       const link = this.receives.get(publisherId);
@@ -145,7 +154,7 @@ export class PeerManager<S extends StreamLike> {
       const link = this.sends.get(from);
       if (payload.restart) {
         if (!this.plan().sendTo.has(from)) return;
-        if (link && link.peerId !== payload.peer && this.deps.now() - link.createdAt < FRESH_LINK_MS) return;
+        if (link && !link.undelivered && link.peerId !== payload.peer && this.deps.now() - link.createdAt < FRESH_LINK_MS) return;
         if (link) this.dropSend(from);
         this.reconcile();
         return;
@@ -202,7 +211,7 @@ export class PeerManager<S extends StreamLike> {
     const peerId = this.deps.newId();
     const publisherId = this.deps.selfId;
     const kinds = this.kindsMap();
-    const link: SendLink = { receiverId, peerId, handle: null as unknown as PeerHandle, connected: false, createdAt: this.deps.now(), failures, retryTimer: null };
+    const link: SendLink = { receiverId, peerId, handle: null as unknown as PeerHandle, connected: false, createdAt: this.deps.now(), failures, retryTimer: null, undelivered: false };
     this.sends.set(receiverId, link);
     const current = () => this.sends.get(receiverId) === link;
     this.deps.onLinkState?.({ publisherId, receiverId }, 'connecting');
@@ -210,7 +219,7 @@ export class PeerManager<S extends StreamLike> {
       { initiator: true, streams: this.local.map((l) => l.stream), kinds, iceServers: this.iceServers },
       {
         signal: (signal) => {
-          if (current()) this.deps.sendSignal(receiverId, { publisherId, payload: { peer: peerId, signal, kinds } });
+          if (current() && this.deps.sendSignal(receiverId, { publisherId, payload: { peer: peerId, signal, kinds } }) === false) link.undelivered = true;
         },
         connect: () => {
           if (!current()) return;
@@ -228,7 +237,7 @@ export class PeerManager<S extends StreamLike> {
           // Rebuild with a NEW peer; keep a placeholder so reconcile() does not race us.
           const next = failures + (link.connected ? 0 : 1);
           const delay = this.deps.retryDelay?.(next) ?? Math.min(5_000, 250 * 2 ** next);
-          const placeholder: SendLink = { ...link, handle: { signal() {}, destroy() {} }, connected: false, retryTimer: null };
+          const placeholder: SendLink = { ...link, handle: { signal() {}, destroy() {} }, connected: false, retryTimer: null, undelivered: false };
           this.sends.set(receiverId, placeholder);
           placeholder.retryTimer = this.deps.setTimeout(() => {
             if (this.sends.get(receiverId) !== placeholder) return;

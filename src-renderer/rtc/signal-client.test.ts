@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode, type JoinResponse } from '../../src-shared/signaling-protocol';
 import type { IpcResult } from '../../src-shared/ipc-contract';
-import { buildSocketUrl, SignalClient, type SocketLike } from './signal-client';
+import { buildSocketUrl, LIVENESS_INTERVAL_MS, LIVENESS_TIMEOUT_MS, PROBE_ID_BASE, SignalClient, type SocketLike } from './signal-client';
 import type { ConnectionState } from './connection-state';
 import { FakeTimers } from './test-fakes';
 
@@ -46,6 +46,7 @@ const welcome = {
 
 function setup(tickets?: () => IpcResult<JoinResponse>) {
   const timers = new FakeTimers();
+  const wake: { fn: (() => void) | null } = { fn: null };
   const sockets: FakeSocket[] = [];
   let n = 0;
   const client = new SignalClient({
@@ -59,10 +60,14 @@ function setup(tickets?: () => IpcResult<JoinResponse>) {
     clearTimeout: timers.clearTimeout,
     random: () => 0.5,
     maxAttempts: 3,
+    onWake: (fn) => {
+      wake.fn = fn;
+      return () => (wake.fn = null);
+    },
   });
   const states: ConnectionState['status'][] = [];
   client.on('state', (s) => states.push(s.status));
-  return { timers, sockets, client, states };
+  return { timers, sockets, client, states, wake };
 }
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -172,6 +177,66 @@ describe('SignalClient', () => {
     t.client.leave();
     expect(t.client.state).toMatchObject({ status: 'ended', endReason: 'left' });
     expect(t.sockets[0]!.closed).toBe(true);
+  });
+
+  describe('liveness (half-open and stalled connections)', () => {
+    const pings = (s: FakeSocket) => s.sent.map((d) => JSON.parse(d) as { type: string; id?: number }).filter((m) => m.type === 'clock.ping');
+    async function live() {
+      const t = setup();
+      t.client.start();
+      await flush();
+      t.sockets[0]!.open();
+      t.sockets[0]!.receive(welcome);
+      return t;
+    }
+
+    it('a silent connection is probed; no answer → dropped and reconnected', async () => {
+      const t = await live();
+      t.timers.advance(LIVENESS_INTERVAL_MS - 1);
+      expect(pings(t.sockets[0]!)).toHaveLength(0);
+      t.timers.advance(1);
+      expect(pings(t.sockets[0]!)).toEqual([{ type: 'clock.ping', id: PROBE_ID_BASE, t0: 0 }]);
+      t.timers.advance(LIVENESS_TIMEOUT_MS);
+      expect(t.client.state).toMatchObject({ status: 'reconnecting', attempt: 0, detail: 'the server stopped answering' });
+      expect(t.sockets[0]!.closed).toBe(true);
+      t.timers.advance(10_000);
+      await flush();
+      expect(t.sockets).toHaveLength(2);
+      t.sockets[1]!.receive(welcome);
+      expect(t.client.state.status).toBe('live');
+    });
+
+    it('any answer keeps the connection; traffic means no probe at all', async () => {
+      const t = await live();
+      t.timers.advance(LIVENESS_INTERVAL_MS);
+      expect(pings(t.sockets[0]!)).toHaveLength(1);
+      t.sockets[0]!.receive({ type: 'clock.pong', id: PROBE_ID_BASE, t0: 0, serverTime: 5 });
+      t.timers.advance(LIVENESS_TIMEOUT_MS);
+      expect(t.client.state.status).toBe('live');
+      for (let i = 0; i < 10; i++) {
+        t.sockets[0]!.receive({ type: 'error', code: 'not_found', message: 'x' });
+        t.timers.advance(LIVENESS_INTERVAL_MS - 100);
+      }
+      expect(pings(t.sockets[0]!)).toHaveLength(1);
+      expect(t.client.state.status).toBe('live');
+    });
+
+    it('a wake-up (network back, resume) probes at once', async () => {
+      const t = await live();
+      t.wake.fn?.();
+      expect(pings(t.sockets[0]!)).toHaveLength(1);
+      t.timers.advance(LIVENESS_TIMEOUT_MS);
+      expect(t.client.state.status).toBe('reconnecting');
+    });
+
+    it('leaving stops probing and unsubscribes from wake-ups', async () => {
+      const t = await live();
+      t.client.leave();
+      expect(t.wake.fn).toBeNull();
+      t.timers.advance(60_000);
+      expect(pings(t.sockets[0]!)).toHaveLength(0);
+      expect(t.timers.pending()).toBe(0);
+    });
   });
 
   it('buildSocketUrl encodes the ticket', () => {

@@ -35,9 +35,26 @@ export interface SignalClientDeps {
   maxAttempts?: number;
   /** How long to wait for `welcome` after starting an attempt. */
   welcomeTimeoutMs?: number;
+  /**
+   * Liveness while live: after this long without any message from the server we send a probe
+   * (`clock.ping`, which the server answers at once). A browser WebSocket never notices a dead
+   * network by itself (no pings from the page, and a half-open TCP connection looks open forever).
+   */
+  livenessIntervalMs?: number;
+  /** No message at all within this long after a probe: the connection is dead, reconnect. */
+  livenessTimeoutMs?: number;
+  /** Subscribe to "the network came back / the machine woke up": probe at once. Returns unsubscribe. */
+  onWake?(fn: () => void): () => void;
 }
 
 export const SIGNAL_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 10_000, factor: 2, minMs: 200 };
+export const LIVENESS_INTERVAL_MS = 5_000;
+export const LIVENESS_TIMEOUT_MS = 4_000;
+/**
+ * Liveness probes use clock.ping ids from here up, so they never collide with the session clock's
+ * own ping ids (a small counter from 0): whoever reads clock.pong must ignore ids it did not send.
+ */
+export const PROBE_ID_BASE = 2 ** 40;
 const OPEN = 1;
 
 export interface SignalClientEvents extends Record<string, unknown> {
@@ -57,6 +74,11 @@ export class SignalClient {
   private socket: SocketLike | null = null;
   private retryTimer: unknown = null;
   private welcomeTimer: unknown = null;
+  private livenessTimer: unknown = null;
+  /** Any message arrived since the last liveness check. */
+  private heard = false;
+  private probes = 0;
+  private unsubscribeWake: (() => void) | null = null;
   /** Bumped on each attempt: late callbacks of an older attempt are ignored. */
   private generation = 0;
   private lastJoin: JoinResponse | null = null;
@@ -83,6 +105,7 @@ export class SignalClient {
 
   start(): void {
     if (this.current.status !== 'idle') return;
+    this.unsubscribeWake = this.deps.onWake?.(() => this.probeNow()) ?? null;
     this.transition({ type: 'start' });
     void this.attempt();
   }
@@ -105,12 +128,15 @@ export class SignalClient {
     if (after === before) return;
     this.current = after;
     if (after.status === 'ended') this.teardown();
+    if (after.status === 'live' && before.status !== 'live') this.armLiveness(this.generation);
     this.events.emit('state', after);
   }
 
   private teardown(): void {
     this.generation++;
     this.clearTimers();
+    this.unsubscribeWake?.();
+    this.unsubscribeWake = null;
     const socket = this.socket;
     this.socket = null;
     if (socket) {
@@ -126,7 +152,42 @@ export class SignalClient {
   private clearTimers(): void {
     if (this.retryTimer !== null) this.deps.clearTimeout(this.retryTimer);
     if (this.welcomeTimer !== null) this.deps.clearTimeout(this.welcomeTimer);
-    this.retryTimer = this.welcomeTimer = null;
+    if (this.livenessTimer !== null) this.deps.clearTimeout(this.livenessTimer);
+    this.retryTimer = this.welcomeTimer = this.livenessTimer = null;
+  }
+
+  /** While live: every interval, if nothing was heard, probe; if the probe gets nothing back, drop. */
+  private armLiveness(gen: number): void {
+    if (this.livenessTimer !== null) this.deps.clearTimeout(this.livenessTimer);
+    this.heard = false;
+    this.livenessTimer = this.deps.setTimeout(() => {
+      this.livenessTimer = null;
+      if (gen !== this.generation || this.current.status !== 'live') return;
+      if (this.heard) this.armLiveness(gen);
+      else this.probe(gen);
+    }, this.deps.livenessIntervalMs ?? LIVENESS_INTERVAL_MS);
+  }
+
+  private probe(gen: number): void {
+    if (this.livenessTimer !== null) this.deps.clearTimeout(this.livenessTimer);
+    this.heard = false;
+    const socket = this.socket;
+    try {
+      socket?.send(JSON.stringify({ type: 'clock.ping', id: PROBE_ID_BASE + this.probes++, t0: 0 } satisfies ClientMessage));
+    } catch {
+      /* a dead socket: the deadline below decides */
+    }
+    this.livenessTimer = this.deps.setTimeout(() => {
+      this.livenessTimer = null;
+      if (gen !== this.generation || this.current.status !== 'live') return;
+      if (this.heard) this.armLiveness(gen);
+      else this.dropSocket(gen, { type: 'closed', reason: 'the server stopped answering' });
+    }, this.deps.livenessTimeoutMs ?? LIVENESS_TIMEOUT_MS);
+  }
+
+  /** The network came back or the machine woke up: check the connection now rather than later. */
+  private probeNow(): void {
+    if (this.current.status === 'live') this.probe(this.generation);
   }
 
   private async attempt(): Promise<void> {
@@ -161,6 +222,7 @@ export class SignalClient {
     this.socket = socket;
     socket.onmessage = (ev) => {
       if (gen !== this.generation) return;
+      this.heard = true;
       let parsed: ServerMessage;
       try {
         const result = ServerMessageSchema.safeParse(JSON.parse(String(ev.data)));
@@ -218,13 +280,43 @@ export class SignalClient {
   }
 }
 
+/**
+ * The browser globals the wiring below uses, typed here so this module also type-checks without the
+ * DOM lib (Node-side tests run SignalClient itself over `ws`).
+ */
+interface BrowserGlobals {
+  WebSocket: new (url: string) => SocketLike;
+  setTimeout(fn: () => void, ms: number): number;
+  clearTimeout(handle: number): void;
+  addEventListener(type: 'online', fn: () => void): void;
+  removeEventListener(type: 'online', fn: () => void): void;
+  document: {
+    readonly visibilityState: string;
+    addEventListener(type: 'visibilitychange', fn: () => void): void;
+    removeEventListener(type: 'visibilitychange', fn: () => void): void;
+  };
+}
+
 /** The browser wiring: the bridge for tickets, the real WebSocket and timers. */
 export function browserSignalDeps(getTicket: () => Promise<IpcResult<JoinResponse>>): SignalClientDeps {
+  const w = globalThis as unknown as BrowserGlobals;
   return {
     getTicket,
-    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-    setTimeout: (fn, ms) => window.setTimeout(fn, ms),
-    clearTimeout: (h) => window.clearTimeout(h as number),
+    createSocket: (url) => new w.WebSocket(url),
+    setTimeout: (fn, ms) => w.setTimeout(fn, ms),
+    clearTimeout: (h) => w.clearTimeout(h as number),
     random: Math.random,
+    onWake: (fn) => {
+      // 'online': the OS reports connectivity back. Visible again after hidden: often a resume.
+      const onVisible = () => {
+        if (w.document.visibilityState === 'visible') fn();
+      };
+      w.addEventListener('online', fn);
+      w.document.addEventListener('visibilitychange', onVisible);
+      return () => {
+        w.removeEventListener('online', fn);
+        w.document.removeEventListener('visibilitychange', onVisible);
+      };
+    },
   };
 }

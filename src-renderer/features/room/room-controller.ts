@@ -289,9 +289,7 @@ export class RoomController {
     this.peers = new PeerManager<MediaStream>({
       selfId,
       createPeer: createSimplePeerFactory({ onPeerConnection: (pc, info) => this.mediaSync?.onPeerConnection?.(pc, info) }),
-      sendSignal: (to, data) => {
-        this.signal.send({ type: 'signal', to, data });
-      },
+      sendSignal: (to, data) => this.signal.send({ type: 'signal', to, data }),
       onRemoteMedia: (publisherId, media) => {
         const remote = new Map(this.snap.remote);
         if (media.camera || media.screen) remote.set(publisherId, media);
