@@ -1,7 +1,7 @@
 import type { webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { base64url, generateKeyPair, importJWK, type JWK, SignJWT, UnsecuredJWT, decodeJwt } from 'jose';
+import { base64url, decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 import { call, expectError, signedInUser } from './api';
@@ -77,6 +77,28 @@ describe('access token verification is pinned', () => {
     ['missing jti', (c: Record<string, unknown>) => delete c.jti],
   ])('%s is rejected even when correctly signed', async (_name, mutate) => {
     expectError(await me(await resign(mutate)), 401, 'invalid_token');
+  });
+
+  it('clock tolerance is at most 30 s: expired 31 s ago, or nbf 31 s ahead, is rejected', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expectError(await me(await resign((c) => (c.exp = now - 31))), 401, 'invalid_token');
+    expectError(await me(await resign((c) => (c.nbf = now + 31))), 401, 'invalid_token');
+    // The tolerance is small but not zero: a token that expired a moment ago still passes (rounding of exp to seconds).
+    expect((await me(await resign((c) => (c.exp = now - 1)))).status).toBe(200);
+  });
+
+  it('RS256 with an attacker key embedded in the header (jwk) is rejected', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    for (const alg of ['RS256', 'PS256', 'ES256'] as const) {
+      const key = alg === 'RS256' ? privateKey : (await generateKeyPair(alg)).privateKey;
+      const token = await new SignJWT({ ...claims() }).setProtectedHeader({ alg, typ: 'at+jwt', kid: publicJwk.kid, ...(alg === 'RS256' ? { jwk } : {}) }).sign(key);
+      expectError(await me(token), 401, 'invalid_token');
+    }
+  });
+
+  it('a wrong typ header (an ID token or plain JWT presented as an access token) is rejected', async () => {
+    for (const typ of ['JWT', 'id+jwt', 'refresh']) expectError(await me(await resign(() => {}, { typ })), 401, 'invalid_token');
   });
 
   it('a tampered payload is rejected', async () => {
