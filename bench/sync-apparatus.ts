@@ -13,20 +13,13 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { createWebinar, joinWebinar, newUser } from '../test/helpers/webinar-fixtures';
 import { spawnServer, type SpawnedServer } from './spawn-server';
 import { summary } from './stats';
+import type { SyncLogs as Logs } from './sync-code';
 
 export const SYNC_CHROMIUM_EXTRA_ARGS = ['--autoplay-policy=no-user-gesture-required'];
 
 export const BENCH_HOLDS = { screen: { delayMs: 150 }, camera: { delayMs: 80, jitterMs: 30 } };
 export const BENCH_CLOCK_SKEW = { offsetMs: 3_700, driftPpm: 200 };
 
-interface Logs {
-  frames: { kind: 'camera' | 'screen'; at: number; cap: number }[];
-  onsets: { at: number; f: number }[];
-  chats: { text: string; at: number; mediaTime: number | null }[];
-  clock: { at: number; err: number; bound: number }[];
-  sync: { at: number; state: string; added: number; delays: Record<string, number | null>; targets: Record<string, number> }[];
-  events: { at: number; what: string }[];
-}
 
 const emptyLogs = (): Logs => ({ frames: [], onsets: [], chats: [], clock: [], sync: [], events: [] });
 const merge = (a: Logs, b: Logs): Logs => {

@@ -34,3 +34,13 @@ export function decodeBits(bits: readonly boolean[], nearMs: number): number | n
   for (const cand of [base + v - span, base + v + span]) if (Math.abs(cand - nearMs) < Math.abs(best - nearMs)) best = cand;
   return best;
 }
+
+/** What a bench page records and hands to Node: the raw observations the figures come from. */
+export interface SyncLogs {
+  frames: { kind: 'camera' | 'screen'; at: number; cap: number }[];
+  onsets: { at: number; f: number }[];
+  chats: { text: string; at: number; mediaTime: number | null }[];
+  clock: { at: number; err: number; bound: number }[];
+  sync: { at: number; state: string; added: number; delays: Record<string, number | null>; targets: Record<string, number> }[];
+  events: { at: number; what: string }[];
+}

@@ -29,6 +29,7 @@ import { SessionClock } from '../src-renderer/sync/session-clock';
 import { createMediaSync, type MediaSync } from '../src-renderer/sync/aligner';
 import type { FrameHolds } from '../src-renderer/sync/capture-worker';
 import { CODE_COLS, CODE_ROWS, decodeBits, encodeBits } from './sync-code';
+import type { SyncLogs as Logs } from './sync-code';
 
 declare global {
   interface Window {
@@ -55,14 +56,6 @@ const truthNow = () => mono() + corr;
 const truthOfPerf = (p: number) => performance.timeOrigin + p + corr;
 
 // ---- logs collected by node -------------------------------------------------------------------------
-interface Logs {
-  frames: { kind: 'camera' | 'screen'; at: number; cap: number }[];
-  onsets: { at: number; f: number }[];
-  chats: { text: string; at: number; mediaTime: number | null }[];
-  clock: { at: number; err: number; bound: number }[];
-  sync: { at: number; state: string; added: number; delays: Record<string, number | null>; targets: Record<string, number> }[];
-  events: { at: number; what: string }[];
-}
 let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [] };
 const event = (what: string) => logs.events.push({ at: truthNow(), what });
 

@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClockEstimator } from './clock-estimator';
 import { DEFAULT_RESYNC_POLICY, ResyncSchedule } from './resync-schedule';
+import { seededRandom } from '../../test/helpers/seeded-random';
 
-/** Deterministic PRNG (mulberry32) so every simulated network is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 interface World {
   /** Server clock = real time τ. Local clock = τ·(1 + drift) − offset + jump(τ). */

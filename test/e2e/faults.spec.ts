@@ -28,6 +28,7 @@ import { launchDesktopApp, type DesktopApp } from '../helpers/desktop-harness';
 import { FaultProxy } from '../helpers/fault-proxy';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 import { createWebinar, FIXTURE_PASSWORD, newUser, type TestUser } from '../helpers/webinar-fixtures';
+import { decodesFrames } from './page-media';
 
 /** TEST-ONLY instrumentation: counts RTCPeerConnections constructed, closed, and still open. */
 const PEER_CONNECTION_COUNTER = `
@@ -121,23 +122,6 @@ async function expectExactly(page: Page, ids: string[]): Promise<void> {
   await expect.poll(async () => (await listedIds(page)).sort(), { timeout: 20_000, message: 'participant list' }).toEqual([...ids].sort());
 }
 
-async function decodesFrames(page: Page, selector: string): Promise<boolean> {
-  return page.evaluate(
-    (sel) =>
-      new Promise<boolean>((resolve) => {
-        const video = document.querySelector<HTMLVideoElement>(sel);
-        if (!video) return resolve(false);
-        let frames = 0;
-        const onFrame = () => {
-          if (++frames >= 3) resolve(video.videoWidth > 0);
-          else video.requestVideoFrameCallback(onFrame);
-        };
-        video.requestVideoFrameCallback(onFrame);
-        setTimeout(() => resolve(false), 3000);
-      }),
-    selector,
-  );
-}
 
 async function expectHostVideo(page: Page, hostId: string): Promise<void> {
   await expect.poll(() => decodesFrames(page, `video[data-testid="stage-camera"][data-publisher-id="${hostId}"]`), { timeout: 30_000, message: "decoding the host's camera" }).toBe(true);

@@ -17,6 +17,7 @@ import { KeytarSecretStore } from '../../src-main/session/keytar-secret-store';
 import { launchDesktopApp, type DesktopApp } from '../helpers/desktop-harness';
 import { startTestServer } from '../helpers/test-server';
 import { FIXTURE_PASSWORD, newUser, type TestUser } from '../helpers/webinar-fixtures';
+import { decodesFrames } from './page-media';
 
 const SHOTS = 'test-results/screens';
 mkdirSync(SHOTS, { recursive: true });
@@ -87,24 +88,6 @@ async function launchAs(browser: import('@playwright/test').Browser, user: TestU
   return app.page;
 }
 
-/** True once the <video> has decoded a few frames with a real size. */
-async function decodesFrames(page: Page, selector: string): Promise<boolean> {
-  return page.evaluate(
-    (sel) =>
-      new Promise<boolean>((resolve) => {
-        const video = document.querySelector<HTMLVideoElement>(sel);
-        if (!video) return resolve(false);
-        let frames = 0;
-        const onFrame = () => {
-          if (++frames >= 3) resolve(video.videoWidth > 0 && video.videoHeight > 0);
-          else video.requestVideoFrameCallback(onFrame);
-        };
-        video.requestVideoFrameCallback(onFrame);
-        setTimeout(() => resolve(false), 3000);
-      }),
-    selector,
-  );
-}
 
 async function expectVideo(page: Page, selector: string): Promise<void> {
   await expect.poll(() => decodesFrames(page, selector), { timeout: 15_000, message: `decoded frames in ${selector}` }).toBe(true);
