@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, Participant, ServerMessage } from '../../../src-shared/signaling-protocol';
 import type { MediaSyncDeps } from './media-sync-hook';
 
-vi.mock('../../rtc/simple-peer-link', () => ({ createSimplePeer: () => ({}) }));
+// simple-peer's browser bundle cannot load in Node; these tests never reach a peer.
+vi.mock('../../rtc/simple-peer-link', () => ({ createSimplePeer: () => ({}), createSimplePeerFactory: () => () => ({}) }));
 
 const p = (id: string, role: Participant['role']): Participant => ({ id, displayName: id, role, handRaised: false, media: { audio: false, video: false, screen: false }, mutedByHost: false });
 const webinar = { id: 'w', title: 'T', hostId: 'h', startsAt: null, status: 'live' as const, attendeeChat: true };
@@ -49,6 +50,9 @@ beforeEach(() => {
     webinar: { webinars: { join: async () => ({ ok: true, value: { ticket: 't', wsUrl: 'ws://x/ws', role: 'attendee', iceServers: [] } }) } },
   });
   vi.stubGlobal('document', { addEventListener: () => undefined, removeEventListener: () => undefined, visibilityState: 'visible' });
+  // In a browser `window` is the global object: the signal client listens for 'online' on it.
+  vi.stubGlobal('addEventListener', () => undefined);
+  vi.stubGlobal('removeEventListener', () => undefined);
 });
 afterEach(() => {
   vi.useRealTimers();
