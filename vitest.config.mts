@@ -8,6 +8,7 @@ export default defineConfig({
           name: 'unit',
           include: ['src-*/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/fast-check-seed.ts'],
         },
       },
       {
@@ -15,6 +16,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/fast-check-seed.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
           // Each file starts its own server on a free loopback port; two cores, so keep it modest.
