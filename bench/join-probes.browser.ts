@@ -41,7 +41,7 @@ function firstFrame(selector: string, t0: number, timeoutMs = 20_000): Promise<n
   });
 }
 
-const arrivals = new Map<string, number>();
+const arrivals = new Map<string, { arrivedAt: number; shownAt: number }>();
 let chatObserver: MutationObserver | null = null;
 
 let floorStream: MediaStream | null = null;
@@ -64,14 +64,20 @@ const bench = {
     const scan = () => {
       for (const el of document.querySelectorAll('[data-testid="chat-message"] .text')) {
         const text = el.textContent ?? '';
-        if (!arrivals.has(text)) arrivals.set(text, epochNow());
+        if (arrivals.has(text)) continue;
+        // The room stamps when a message reached the client and when it was released to the panel
+        // (held until the media shows its moment); fall back to now for the shown time.
+        const item = el.closest<HTMLElement>('[data-testid="chat-message"]');
+        const shownAt = epochNow();
+        const arrivedAt = Number(item?.dataset.arrivedAt ?? shownAt);
+        arrivals.set(text, { arrivedAt, shownAt });
       }
     };
     chatObserver = new MutationObserver(scan);
     chatObserver.observe(document.body, { childList: true, subtree: true, characterData: true });
     scan();
   },
-  arrivalOf(text: string): number | null {
+  arrivalOf(text: string): { arrivedAt: number; shownAt: number } | null {
     return arrivals.get(text) ?? null;
   },
   /** Clicks Send in the chat form (the text is already typed); returns the epoch time of the click. */

@@ -24,7 +24,7 @@ export function ChatPanel({ chat, mayChat, isHost, attendeeChat, send }: { chat:
       )}
       <ol className="messages" ref={list} data-testid="chat-messages">
         {chat.map((m) => (
-          <li key={m.id} data-testid="chat-message" data-message-id={m.id} data-shown-at={m.shownAt} data-media-time={m.mediaTime}>
+          <li key={m.id} data-testid="chat-message" data-message-id={m.id} data-arrived-at={m.arrivedAt} data-shown-at={m.shownAt} data-media-time={m.mediaTime}>
             <strong>{m.from.displayName}</strong>
             {m.from.role !== 'attendee' && <span className={`role role-${m.from.role}`}>{m.from.role}</span>}: <span className="text">{m.text}</span>
           </li>

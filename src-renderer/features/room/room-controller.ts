@@ -72,6 +72,8 @@ export class RoomController {
   private clock: SessionClock | null = null;
   private mediaSync: MediaSync | null = null;
   private timeline: EventTimeline<TimedMessage> | null = null;
+  /** When each held chat message reached us (reach vs shown: the hold is the media alignment). */
+  private readonly chatArrivals = new Map<string, number>();
   /** Questions this client just answered or dismissed: their broadcast is shown at once. */
   private readonly ownQa = new Set<string>();
 
@@ -248,6 +250,7 @@ export class RoomController {
     const timeline = this.timeline;
     if (!timeline) return false;
     if (msg.type === 'chat.message') {
+      this.chatArrivals.set(msg.id, shownNow());
       if (msg.mediaTime === undefined || msg.from.id === this.snap.room.selfId) {
         this.showReleased([msg]);
       } else {
@@ -270,7 +273,9 @@ export class RoomController {
     for (const msg of released) {
       if (msg.type === 'chat.message') {
         const { type: _type, ...message } = msg;
-        room = showChat(room, { ...message, shownAt });
+        const arrivedAt = this.chatArrivals.get(msg.id) ?? shownAt;
+        this.chatArrivals.delete(msg.id);
+        room = showChat(room, { ...message, arrivedAt, shownAt });
       } else {
         room = roomReducer(room, msg);
       }

@@ -9,6 +9,8 @@ export const CHAT_KEEP = 500;
 export interface ChatEntry extends ChatMessage {
   /** Session-clock ms of the media moment it belongs to (absent in history and from old servers). */
   mediaTime?: number;
+  /** performance.timeOrigin + performance.now() when it reached this client (bench:join). */
+  arrivedAt?: number;
   /** performance.timeOrigin + performance.now() when it was released to the panel (issue 4 bench). */
   shownAt?: number;
 }
