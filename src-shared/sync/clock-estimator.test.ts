@@ -180,9 +180,12 @@ describe('ClockEstimator', () => {
         }),
         (w) => {
           const { checks, afterBurst } = simulate(w, 25_000, 5);
-          // The bound is a guarantee, never a hope. Slack: 2 µs for float rounding at 1e9 ms offsets
-          // (a counterexample exceeded the bound by 1 µs + 5e-13 with 1 µs of slack).
-          for (const c of checks) expect(c.err).toBeLessThanOrEqual(c.bound + 2e-3);
+          // The bound is a guarantee, never a hope. Slack only for float rounding: times here are up
+          // to 1e9 ms, whose spacing is 1.2e-7 ms, and the error is a few operations on them. (Earlier
+          // excesses of ~1 µs were not rounding: the drift uncertainty underestimated the slope's
+          // worst case and the error grew past the bound; see ClockEstimator.fitDrift.)
+          const rounding = 64 * Number.EPSILON * Math.max(Math.abs(w.offsetMs), 25_000);
+          for (const c of checks) expect(c.err).toBeLessThanOrEqual(c.bound + rounding);
           // And it is the min-RTT/2 of the burst right after one.
           for (const a of afterBurst) expect(a.err).toBeLessThanOrEqual(a.minRtt / 2 + 0.1);
         },

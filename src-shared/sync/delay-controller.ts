@@ -33,7 +33,7 @@
  *
  * Pure: time is always an argument (ms, any monotonic local clock).
  */
-import { clamp, median, trimmedMean, trimmedMeanStandardError } from './robust-stats';
+import { clamp, median, medianStandardError, trimmedMean, trimmedMeanStandardError } from './robust-stats';
 import { pairSkews, type PairSkew } from './media-timeline';
 
 export type SyncState = 'inSync' | 'aligning' | 'degraded';
@@ -114,6 +114,8 @@ interface StreamState {
   /** Whether we ever changed this stream's target. */
   moved: boolean;
   base: number | null;
+  /** Standard error of `base`, from the samples it was computed from. */
+  baseSe: number;
 }
 
 export class DelayController {
@@ -121,6 +123,8 @@ export class DelayController {
   private readonly streams = new Map<string, StreamState>();
   private target: number | null = null;
   private lowerSince: number | null = null;
+  /** Whether the last update reported 'inSync' (the state has hysteresis, see update()). */
+  private inSync = false;
 
   constructor(opts: DelayControllerOptions = {}) {
     this.o = {
@@ -147,7 +151,7 @@ export class DelayController {
     if (!Number.isFinite(at) || !Number.isFinite(delayMs)) return;
     let s = this.streams.get(stream);
     if (!s) {
-      s = { samples: [], firstSampleAt: at, lastSampleAt: at, applied: 0, rampFrom: 0, rampAt: at, rampEndAt: Number.NEGATIVE_INFINITY, moved: false, base: null };
+      s = { samples: [], firstSampleAt: at, lastSampleAt: at, applied: 0, rampFrom: 0, rampAt: at, rampEndAt: Number.NEGATIVE_INFINITY, moved: false, base: null, baseSe: 0 };
       this.streams.set(stream, s);
     }
     s.samples.push({ at, delay: delayMs, base: delayMs - this.effective(s, at) });
@@ -180,7 +184,10 @@ export class DelayController {
       // on its first few samples (speed matters at a join); a stream we already moved waits for
       // reassessMs of fresh ones, so a correction is not made on a handful of noisy frames.
       const usable = this.usable(s);
-      if (usable.length >= o.minSamples && this.settled(s, now)) s.base = trimmedMean(usable);
+      if (usable.length >= o.minSamples && this.settled(s, now)) {
+        s.base = trimmedMean(usable);
+        s.baseSe = trimmedMeanStandardError(usable);
+      }
     }
 
     const measured = [...this.streams.values()].filter((s) => s.base !== null);
@@ -212,6 +219,7 @@ export class DelayController {
     const waitingForJoin = [...this.streams.values()].some((s) => s.base === null && now - s.firstSampleAt < o.joinWaitMs);
     const decisions: StreamDecision[] = [];
     const delays = new Map<string, number | null>();
+    const delaySe = new Map<string, number>();
     let late = false;
     for (const [id, s] of this.streams) {
       // The report should show the present, so it uses the newer half of the window when it can.
@@ -219,6 +227,7 @@ export class DelayController {
       const recent = (newer.length >= o.minSamples ? newer : s.samples).map((x) => x.delay);
       const delay = s.base === null || recent.length === 0 ? null : median(recent);
       delays.set(id, delay);
+      if (delay !== null) delaySe.set(id, medianStandardError(recent));
       let phase: StreamPhase;
       if (s.base === null || T === null) {
         phase = 'measuring';
@@ -242,10 +251,28 @@ export class DelayController {
 
     const skews = pairSkews(delays);
     const known = decisions.filter((d) => d.delayMs !== null);
-    const spread = known.length > 0 ? Math.max(...known.map((d) => d.delayMs!)) - Math.min(...known.map((d) => d.delayMs!)) : 0;
     const allMeasured = known.length === decisions.length;
-    // A ramp still finishing does not stop us saying "in sync" once the delays already agree.
-    const state: SyncState = late ? 'degraded' : allMeasured && spread <= o.syncToleranceMs ? 'inSync' : 'aligning';
+    // The state is judged on measured delays (a ramp still finishing does not stop us saying "in
+    // sync" once the delays already agree), but those are medians of a few hundred ms of jittery
+    // samples: with ±20 ms jitter the spread of three aligned streams exceeds a 20 ms tolerance now
+    // and then by chance alone, and a bare threshold made the indicator flicker to 'aligning' while
+    // the true skew was a few ms. So the state has hysteresis sized by the same evidence rule as the
+    // deadband: we enter 'inSync' when the measured spread is within the tolerance, and leave it only
+    // when the spread exceeds the tolerance by more than 3 standard errors of that spread (noise
+    // cannot explain it). A new or unmeasured stream, or a late one, ends 'inSync' at once.
+    if (late || !allMeasured) {
+      this.inSync = false;
+    } else if (known.length > 0) {
+      const lo = known.reduce((m, d) => (d.delayMs! < m.delayMs! ? d : m));
+      const hi = known.reduce((m, d) => (d.delayMs! > m.delayMs! ? d : m));
+      const spread = hi.delayMs! - lo.delayMs!;
+      const spreadSe = Math.hypot(delaySe.get(hi.stream) ?? 0, delaySe.get(lo.stream) ?? 0);
+      if (spread <= o.syncToleranceMs) this.inSync = true;
+      else if (spread > o.syncToleranceMs + 3 * spreadSe) this.inSync = false;
+    } else {
+      this.inSync = true; // nothing to align
+    }
+    const state: SyncState = late ? 'degraded' : this.inSync ? 'inSync' : 'aligning';
     return {
       state,
       targetDelayMs: T,
@@ -286,8 +313,11 @@ export class DelayController {
   }
 
   /** Errors within 3 standard errors of the estimate are noise, not worth acting on: the test is
-   *  repeated at every update, so a looser band would fire on noise every few seconds. */
+   *  repeated at every update, so a looser band would fire on noise every few seconds. The standard
+   *  error is that of the base estimate in use (the samples it was computed from): right after a
+   *  change the stream has no usable samples yet, and sizing the band from those (0) dropped it to
+   *  deadbandMs, so the next noisy base of a just-moved slowest stream pumped T and every stream. */
   private deadband(s: StreamState): number {
-    return Math.max(this.o.deadbandMs, 3 * trimmedMeanStandardError(this.usable(s)));
+    return Math.max(this.o.deadbandMs, 3 * s.baseSe);
   }
 }
