@@ -28,7 +28,7 @@ import { createSimplePeerFactory } from '../src-renderer/rtc/simple-peer-link';
 import { SessionClock } from '../src-renderer/sync/session-clock';
 import { createMediaSync, type MediaSync } from '../src-renderer/sync/aligner';
 import type { FrameHolds } from '../src-renderer/sync/capture-worker';
-import { CODE_COLS, CODE_ROWS, decodeBits, encodeBits } from './sync-code';
+import { codeCanvas, decodeFrom, mono, truthNow, truthOfPerf } from './sync-time-code.browser';
 import type { SyncLogs as Logs } from './sync-code';
 
 declare global {
@@ -37,23 +37,6 @@ declare global {
     __syncTicket: () => Promise<JoinResponse>;
   }
 }
-
-// ---- truth clock ------------------------------------------------------------------------------------
-const mono = () => performance.timeOrigin + performance.now();
-const corrSamples: number[] = [];
-let corr = 0;
-function sampleCorr(): void {
-  // Date.now() truncates to the ms: the true wall time is in [d, d + 1).
-  corrSamples.push(Date.now() + 0.5 - mono());
-  if (corrSamples.length > 101) corrSamples.shift();
-  const s = [...corrSamples].sort((a, b) => a - b);
-  corr = s[Math.floor(s.length / 2)]!;
-}
-for (let i = 0; i < 21; i++) sampleCorr();
-setInterval(sampleCorr, 50);
-const truthNow = () => mono() + corr;
-/** A performance-timeline time → truth epoch. */
-const truthOfPerf = (p: number) => performance.timeOrigin + p + corr;
 
 // ---- logs collected by node -------------------------------------------------------------------------
 let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [] };
@@ -121,54 +104,6 @@ function detector(c: AudioContext, source: AudioNode): AudioWorkletNode {
   return node;
 }
 
-// ---- time-code canvases -----------------------------------------------------------------------------
-function codeCanvas(w: number, h: number, fps: number): { stream: MediaStream; stop(): void } {
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const g = canvas.getContext('2d')!;
-  const stream = canvas.captureStream(0);
-  const track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
-  const cw = w / CODE_COLS;
-  const ch = Math.floor((h * 0.6) / CODE_ROWS);
-  let n = 0;
-  const paint = () => {
-    const t = truthNow();
-    const bits = encodeBits(t);
-    g.fillStyle = '#808080';
-    g.fillRect(0, 0, w, h);
-    g.fillStyle = '#3060c0';
-    g.fillRect((n++ * 7) % w, CODE_ROWS * ch + 4, 20, h - CODE_ROWS * ch - 8);
-    for (let r = 0; r < CODE_ROWS; r++) {
-      for (let c = 0; c < CODE_COLS; c++) {
-        g.fillStyle = bits[r * CODE_COLS + c] ? '#ffffff' : '#000000';
-        g.fillRect(c * cw, r * ch, cw, ch);
-      }
-    }
-    track.requestFrame();
-  };
-  const timer = setInterval(paint, 1000 / fps);
-  return { stream, stop: () => (clearInterval(timer), track.stop()) };
-}
-
-function decodeFrom(video: HTMLVideoElement, canvas: HTMLCanvasElement, g: CanvasRenderingContext2D): number | null {
-  const w = canvas.width;
-  const h = canvas.height;
-  g.drawImage(video, 0, 0, w, h);
-  const img = g.getImageData(0, 0, w, Math.ceil(h * 0.6)).data;
-  const cw = w / CODE_COLS;
-  const ch = Math.floor((h * 0.6) / CODE_ROWS);
-  const bits: boolean[] = [];
-  for (let r = 0; r < CODE_ROWS; r++) {
-    for (let c = 0; c < CODE_COLS; c++) {
-      const x = Math.floor(c * cw + cw / 2);
-      const y = Math.floor(r * ch + ch / 2);
-      const i = (y * w + x) * 4;
-      bits.push((img[i]! + img[i + 1]! + img[i + 2]!) / 3 > 128);
-    }
-  }
-  return decodeBits(bits, truthNow());
-}
 
 function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void {
   const video = document.createElement('video');
