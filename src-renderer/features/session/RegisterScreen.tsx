@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { SessionState } from '../../../src-shared/session/session-state';
 import { getBridge } from '../../bridge';
 import { FormError } from './FormError';
+import { Field } from './Field';
 
 interface Props {
   state: SessionState;
@@ -43,31 +44,20 @@ export function RegisterScreen({ state, onDone, onCancel }: Props) {
     <main className="centered">
       <form className="card" onSubmit={submit} aria-label="Create account" data-testid="register-form">
         <h1>Create account</h1>
-        <label>
-          Server
-          <input name="serverUrl" type="url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required />
-        </label>
-        <label>
-          Name
-          <input name="displayName" value={displayName} maxLength={64} onChange={(e) => setDisplayName(e.target.value)} required />
-        </label>
-        <label>
-          Email
-          <input name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
-        </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            minLength={8}
-            maxLength={128}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
+        <Field label="Server" name="serverUrl" type="url" value={serverUrl} onValue={setServerUrl} required />
+        <Field label="Name" name="displayName" value={displayName} maxLength={64} onValue={setDisplayName} required />
+        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onValue={setEmail} required />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          maxLength={128}
+          value={password}
+          onValue={setPassword}
+          required
+        />
         <FormError message={error} />
         <button type="submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create account'}

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { SessionState } from '../../../src-shared/session/session-state';
 import { getBridge } from '../../bridge';
 import { FormError } from './FormError';
+import { Field } from './Field';
 
 interface Props {
   state: SessionState;
@@ -32,25 +33,9 @@ export function SignInScreen({ state, onRegister }: Props) {
     <main className="centered">
       <form className="card" onSubmit={submit} aria-label="Sign in" data-testid="sign-in-form">
         <h1>Sign in</h1>
-        <label>
-          Server
-          <input name="serverUrl" type="url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required />
-        </label>
-        <label>
-          Email
-          <input name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
-        </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
+        <Field label="Server" name="serverUrl" type="url" value={serverUrl} onValue={setServerUrl} required />
+        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onValue={setEmail} required />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} required />
         <FormError message={shown} />
         <button type="submit" disabled={busy || state.status === 'signingIn'}>
           {busy ? 'Signing in…' : 'Sign in'}
