@@ -31,15 +31,22 @@ export interface MediaSyncDeps {
   document?: Document;
   /**
    * Audio is measured where the receiver delivers it to the track (getSynchronizationSources); it
-   * reaches the listener after the audio sink's buffering. Added to every audio delay, ms. Default
-   * AUDIO_SINK_LATENCY_MS (measured on Chromium 156: pulses detected after a WebAudio sink trail the
-   * synchronization-source timestamps by about 30 ms).
+   * reaches the listener after the audio sink's buffering, which is added to every audio delay. That
+   * latency is measured per receiver from getStats()'s 'media-playout' report (the mean playout
+   * delay of the samples played since the previous poll: ΔtotalPlayoutDelay / ΔtotalSamplesCount),
+   * since it depends on the output device (a few ms on a wired sink, 100+ ms on Bluetooth). This
+   * value, ms, is used until a measurement exists or when the browser reports none. Default
+   * AUDIO_SINK_LATENCY_MS.
    */
   audioSinkLatencyMs?: number;
+  /** How often the audio sink latency is re-measured, ms (default 1000). */
+  sinkPollMs?: number;
   /** Monotonic local clock for the controller, ms (default performance.now). */
   now?: () => number;
 }
 
+/** Fallback audio sink latency, ms: what Chromium 156 reports for its default (and fake) output
+ *  device ('media-playout' totalPlayoutDelay / totalSamplesCount = 30 ms). */
 export const AUDIO_SINK_LATENCY_MS = 30;
 
 export type MediaKind = 'audio' | 'camera' | 'screen';
@@ -81,6 +88,20 @@ interface Tracked {
   receiver: RTCRtpReceiver | null;
   probe: Probe | null;
   appliedTarget: number | null;
+  /** Audio: measured sink latency, ms (null until measured), and the last playout totals. */
+  sinkMs: number | null;
+  playout: { delayS: number; samples: number } | null;
+}
+
+/** The 'media-playout' totals of a receiver's stats, if the browser reports them. */
+function playoutTotals(report: RTCStatsReport): { delayS: number; samples: number } | null {
+  let out: { delayS: number; samples: number } | null = null;
+  report.forEach((r: { type?: string; totalPlayoutDelay?: unknown; totalSamplesCount?: unknown }) => {
+    if (r.type === 'media-playout' && typeof r.totalPlayoutDelay === 'number' && typeof r.totalSamplesCount === 'number') {
+      out = { delayS: r.totalPlayoutDelay, samples: r.totalSamplesCount };
+    }
+  });
+  return out;
 }
 
 export function createMediaSync(deps: MediaSyncDeps): MediaSync {
@@ -103,7 +124,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     if (!entry) return;
     const cap = capture.captureTime(entry.id, s.rtpTimestamp);
     if (cap === null) return;
-    const delay = sessionAt(s.at) - cap + (t.kind === 'audio' ? sinkLatency : 0);
+    const delay = sessionAt(s.at) - cap + (t.kind === 'audio' ? (t.sinkMs ?? sinkLatency) : 0);
     if (!Number.isFinite(delay) || delay < -1_000 || delay > 10_000) return;
     controller.addSample(t.key, now() - (performance.timeOrigin + performance.now() - s.at), delay);
     for (const l of listeners) l({ key: t.key, kind: t.kind, at: s.at, delayMs: delay, captureSessionMs: cap });
@@ -153,6 +174,27 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   };
   const timer = setInterval(update, deps.updateMs ?? 50);
 
+  const measureSink = (t: Tracked) => {
+    const receiver = t.receiver;
+    if (!receiver) return;
+    receiver.getStats().then(
+      (report) => {
+        const cur = playoutTotals(report);
+        const prev = t.playout;
+        t.playout = cur;
+        if (!cur || !prev) return;
+        const samples = cur.samples - prev.samples;
+        const ms = ((cur.delayS - prev.delayS) / samples) * 1000;
+        if (samples > 0 && Number.isFinite(ms) && ms >= 0 && ms < 1_000) t.sinkMs = ms;
+      },
+      () => {},
+    );
+  };
+  const sinkTimer = setInterval(() => {
+    if (disposed) return;
+    for (const t of tracked.values()) if (t.kind === 'audio') measureSink(t);
+  }, deps.sinkPollMs ?? 1_000);
+
   const ownDelayMs = (): number | null => {
     const delays = (last?.streams ?? []).map((d) => d.delayMs).filter((d): d is number => d !== null);
     return delays.length ? Math.max(...delays) : null;
@@ -194,7 +236,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       }
       for (const [key, w] of wanted) {
         if (tracked.has(key)) continue;
-        const t: Tracked = { key, kind: w.kind, track: w.track, receiver: null, probe: null, appliedTarget: null };
+        const t: Tracked = { key, kind: w.kind, track: w.track, receiver: null, probe: null, appliedTarget: null, sinkMs: null, playout: null };
         tracked.set(key, t);
         startProbe(t);
       }
@@ -236,6 +278,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       if (disposed) return;
       disposed = true;
       clearInterval(timer);
+      clearInterval(sinkTimer);
       for (const key of [...tracked.keys()]) drop(key);
       listeners.clear();
       capture.dispose();

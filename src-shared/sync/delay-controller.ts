@@ -25,8 +25,11 @@
  * reassessMs before judging the stream again, so a ramp in progress is not mistaken for a stream
  * that is still early (the classic cause of overshoot and oscillation with a lagging plant).
  *
- * Against noise and oscillation: interquartile means over a short window (robust to spikes like a
- * median, but efficient for frame-quantised jitter); a deadband sized from the window's own noise
+ * Against noise and oscillation: interquartile means over a 3 s window (robust to spikes like a
+ * median, but efficient for frame-quantised jitter; video presentation delay wanders by ±15 ms over
+ * seconds in Chromium — vsync steps, a slow sawtooth — and a 1 s window let the common target chase
+ * that wander, moving every other stream's target with it; right after a change only the samples
+ * past the ramp count, so the longer window does not slow the next correction); a deadband sized from the window's own noise
  * (3 × its standard error, never below deadbandMs); a rate
  * limit per step; T rises at once but falls only after the fall has persisted (hysteresis), so a
  * slow stream's momentary dip does not pump every other stream.
@@ -130,7 +133,7 @@ export class DelayController {
     this.o = {
       maxAddedMs: Math.min(JITTER_BUFFER_TARGET_MAX_MS, opts.maxAddedMs ?? 400),
       marginMs: opts.marginMs ?? 10,
-      windowMs: opts.windowMs ?? 1_000,
+      windowMs: opts.windowMs ?? 3_000,
       minSamples: opts.minSamples ?? 8,
       staleAfterMs: opts.staleAfterMs ?? 1_500,
       assumedSlewMsPerS: opts.assumedSlewMsPerS ?? 100,
