@@ -1,34 +1,16 @@
-import { useEffect, useState } from 'react';
-import type { WebinarResponse } from '../../../src-shared/signaling-protocol';
+import { useState } from 'react';
 import { getBridge } from '../../bridge';
+import { useBridgeQuery } from '../../use-bridge-query';
 import { FormError } from '../session/FormError';
 import { CreateWebinarForm } from './CreateWebinarForm';
 import { JoinByLinkForm } from './JoinByLinkForm';
 import { WebinarList } from './WebinarList';
 
-type Listed = WebinarResponse & { role?: 'host' | 'panelist' | 'attendee' };
+const listWebinars = () => getBridge().webinars.list();
 
 export function LobbyScreen({ onJoin, online }: { onJoin(webinarId: string): void; online: boolean }) {
-  const [webinars, setWebinars] = useState<Listed[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
-
-  useEffect(() => {
-    if (!online) return;
-    let live = true;
-    void getBridge()
-      .webinars.list()
-      .then((result) => {
-        if (!live) return;
-        if (result.ok) {
-          setWebinars(result.value);
-          setError(null);
-        } else setError(result.error.message);
-      });
-    return () => {
-      live = false;
-    };
-  }, [online, reloads]);
+  const { value: webinars, error } = useBridgeQuery(listWebinars, online, reloads);
 
   return (
     <section className="lobby" data-testid="lobby">

@@ -46,36 +46,20 @@ export function Controls({ controller, snapshot, self, onLeave }: { controller: 
           >
             {local.screen ? 'Stop sharing' : 'Share screen'}
           </button>
-          <label className="device">
-            Microphone
-            <select
-              data-testid="mic-select"
-              value={local.micDeviceId ?? ''}
-              onChange={(e) => void controller.run('Microphone', () => media.setMic(true, e.target.value || null))}
-            >
-              <option value="">Default</option>
-              {devices.mics.map((d) => (
-                <option key={d.deviceId} value={d.deviceId}>
-                  {d.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="device">
-            Camera
-            <select
-              data-testid="camera-select"
-              value={local.cameraDeviceId ?? ''}
-              onChange={(e) => void controller.run('Camera', () => media.setCamera(true, e.target.value || null))}
-            >
-              <option value="">Default</option>
-              {devices.cameras.map((d) => (
-                <option key={d.deviceId} value={d.deviceId}>
-                  {d.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <DeviceSelect
+            label="Microphone"
+            testId="mic-select"
+            value={local.micDeviceId}
+            devices={devices.mics}
+            onPick={(id) => void controller.run('Microphone', () => media.setMic(true, id))}
+          />
+          <DeviceSelect
+            label="Camera"
+            testId="camera-select"
+            value={local.cameraDeviceId}
+            devices={devices.cameras}
+            onPick={(id) => void controller.run('Camera', () => media.setCamera(true, id))}
+          />
         </>
       )}
       {can(role, 'hand', { attendeeChat }) && (
@@ -120,5 +104,22 @@ export function Controls({ controller, snapshot, self, onLeave }: { controller: 
         />
       )}
     </section>
+  );
+}
+
+/** A device chooser; the empty value means the system default. */
+function DeviceSelect(props: { label: string; testId: string; value: string | null; devices: MediaDeviceChoice[]; onPick(id: string | null): void }) {
+  return (
+    <label className="device">
+      {props.label}
+      <select data-testid={props.testId} value={props.value ?? ''} onChange={(e) => props.onPick(e.target.value || null)}>
+        <option value="">Default</option>
+        {props.devices.map((d) => (
+          <option key={d.deviceId} value={d.deviceId}>
+            {d.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

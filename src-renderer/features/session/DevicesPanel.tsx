@@ -1,33 +1,14 @@
-import { useEffect, useState } from 'react';
-import type { DeviceSession } from '../../../src-shared/http-api';
 import { getBridge } from '../../bridge';
+import { useBridgeQuery } from '../../use-bridge-query';
 import { FormError } from './FormError';
 
-export function DevicesPanel({ online }: { online: boolean }) {
-  const [devices, setDevices] = useState<DeviceSession[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+const listDevices = () => getBridge().session.listDevices();
 
-  useEffect(() => {
-    if (!online) return;
-    let live = true;
-    void getBridge()
-      .session.listDevices()
-      .then((result) => {
-        if (!live) return;
-        if (result.ok) {
-          setDevices(result.value);
-          setError(null);
-        } else setError(result.error.message);
-      });
-    return () => {
-      live = false;
-    };
-  }, [online]);
+export function DevicesPanel({ online }: { online: boolean }) {
+  const { value: devices, error, set } = useBridgeQuery(listDevices, online);
 
   async function revoke(id: string) {
-    const result = await getBridge().session.revokeDevice({ id });
-    if (result.ok) setDevices(result.value);
-    else setError(result.error.message);
+    set(await getBridge().session.revokeDevice({ id }));
   }
 
   return (
