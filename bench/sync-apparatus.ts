@@ -21,7 +21,7 @@ export const BENCH_HOLDS = { screen: { delayMs: 150 }, camera: { delayMs: 80, ji
 export const BENCH_CLOCK_SKEW = { offsetMs: 3_700, driftPpm: 200 };
 
 
-const emptyLogs = (): Logs => ({ frames: [], onsets: [], chats: [], clock: [], sync: [], events: [] });
+const emptyLogs = (): Logs => ({ frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], samples: [] });
 const merge = (a: Logs, b: Logs): Logs => {
   const out = emptyLogs();
   for (const k of Object.keys(out) as (keyof Logs)[]) (out[k] as unknown[]) = [...(a[k] as unknown[]), ...(b[k] as unknown[])];

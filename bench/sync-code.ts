@@ -43,4 +43,6 @@ export interface SyncLogs {
   clock: { at: number; err: number; bound: number }[];
   sync: { at: number; state: string; added: number; delays: Record<string, number | null>; targets: Record<string, number> }[];
   events: { at: number; what: string }[];
+  /** Every delay sample the aligner fed its controller (kind, truth-clock time, delay ms). */
+  samples: { kind: string; at: number; d: number }[];
 }

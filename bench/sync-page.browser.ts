@@ -39,7 +39,7 @@ declare global {
 }
 
 // ---- logs collected by node -------------------------------------------------------------------------
-let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [] };
+let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], samples: [] };
 const event = (what: string) => logs.events.push({ at: truthNow(), what });
 
 // ---- pulse detector (AudioWorklet) ------------------------------------------------------------------
@@ -203,6 +203,7 @@ const api = {
     signal = new SignalClient(browserSignalDeps(async (): Promise<IpcResult<JoinResponse>> => ({ ok: true, value: await window.__syncTicket() })));
     clock = new SessionClock({ transport: signal, localNow });
     sync = createMediaSync({ sessionClock: clock, enabled: opts.enabled ?? true, holds: opts.holds });
+    sync.onSample((x) => logs.samples.push({ kind: x.kind, at: truthOfPerf(x.at - performance.timeOrigin), d: Math.round(x.delayMs * 10) / 10 }));
     chatMode = (opts.enabled ?? true) ? 'scheduled' : 'arrival';
     const createPeer = createSimplePeerFactory({ onPeerConnection: (pc, info) => sync!.onPeerConnection(pc, info) });
     let participants: { id: string; role: 'host' | 'panelist' | 'attendee' }[] = [];
@@ -342,7 +343,7 @@ const api = {
 
   drain(): Logs {
     const out = logs;
-    logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [] };
+    logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], samples: [] };
     return out;
   },
 };

@@ -47,8 +47,18 @@ export function codeCanvas(w: number, h: number, fps: number): { stream: MediaSt
     }
     track.requestFrame();
   };
-  const timer = setInterval(paint, 1000 / fps);
-  return { stream, stop: () => (clearInterval(timer), track.stop()) };
+  // Painted on animation frames (every k-th of the 60 Hz frame clock), not on a timer: a timer beats
+  // against the frame clock that canvas capture samples at, which showed as a 33 ms sawtooth in
+  // capture-to-presentation delay (rising ~10 ms/s, then one frame back) that no camera has.
+  const every = Math.max(1, Math.round(60 / fps));
+  let tick = 0;
+  let raf = 0;
+  const frame = () => {
+    if (tick++ % every === 0) paint();
+    raf = requestAnimationFrame(frame);
+  };
+  raf = requestAnimationFrame(frame);
+  return { stream, stop: () => (cancelAnimationFrame(raf), track.stop()) };
 }
 
 export function decodeFrom(video: HTMLVideoElement, canvas: HTMLCanvasElement, g: CanvasRenderingContext2D): number | null {

@@ -11,6 +11,7 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { PeerFactory } from './peer-manager';
 import type { StreamKind } from './peer-plan';
+import { StreamRejoiner, unsyncAudio } from './sync-group';
 
 export interface SimplePeerHooks {
   onPeerConnection?(pc: RTCPeerConnection, info: { initiator: boolean; streams: MediaStream[]; kinds: Record<string, StreamKind> }): void;
@@ -41,7 +42,10 @@ export function createSimplePeerFactory(hooks: SimplePeerHooks = {}): PeerFactor
     };
     peer.on('signal', (data) => callbacks.signal(data as unknown as Record<string, unknown>));
     peer.on('connect', () => callbacks.connect());
-    peer.on('stream', (stream: MediaStream) => callbacks.stream(stream));
+    // Remote camera audio arrives outside libwebrtc's lip-sync group (see sync-group.ts) and is put
+    // back into its camera stream here.
+    const rejoiner = new StreamRejoiner<MediaStream, MediaStreamTrack>((stream) => callbacks.stream(stream));
+    peer.on('stream', (stream: MediaStream) => rejoiner.push(stream));
     peer.on('error', (err: Error & { code?: string }) => {
       close({ code: err.code, message: err.message });
     });
@@ -49,8 +53,10 @@ export function createSimplePeerFactory(hooks: SimplePeerHooks = {}): PeerFactor
     return {
       signal(data) {
         if (closed || ownDestroy) return;
+        const sdp = (data as { sdp?: unknown }).sdp;
+        const signal = typeof sdp === 'string' ? { ...data, sdp: unsyncAudio(sdp) } : data;
         try {
-          peer.signal(data as unknown as SimplePeer.SignalData);
+          peer.signal(signal as unknown as SimplePeer.SignalData);
         } catch (err) {
           close({ code: 'ERR_SIGNALING', message: err instanceof Error ? err.message : String(err) });
         }

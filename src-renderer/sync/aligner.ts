@@ -49,6 +49,9 @@ export interface MediaSyncDeps {
  *  device ('media-playout' totalPlayoutDelay / totalSamplesCount = 30 ms). */
 export const AUDIO_SINK_LATENCY_MS = 30;
 
+/** Capture-to-arrival plus render on a fast network, ms: the floor offset assumed before one is learnt. */
+const OFFSET_PRIOR_MS = 5;
+
 export type MediaKind = 'audio' | 'camera' | 'screen';
 
 /** One delay sample as the aligner saw it (for diagnostics and the benchmark). */
@@ -110,7 +113,10 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   const capture = new CaptureTimestamps({ sessionClock: clock, holds: deps.holds });
   let enabled = deps.enabled ?? true;
   const sinkLatency = deps.audioSinkLatencyMs ?? AUDIO_SINK_LATENCY_MS;
-  let controller = new DelayController(deps.controller);
+  // Until a stream's floor has been seen to bind, its offset (delay − target) is assumed: a few ms of
+  // capture-to-arrival and render for video; that plus the sink for audio (stream-delay-model.ts).
+  const controllerOptions = { offsetPriorMs: { audio: sinkLatency + OFFSET_PRIOR_MS, video: OFFSET_PRIOR_MS }, ...deps.controller };
+  let controller = new DelayController(controllerOptions);
   let last: DelayControllerOutput | null = null;
   const tracked = new Map<string, Tracked>();
   const listeners = new Set<(s: DelaySample) => void>();
@@ -246,7 +252,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       enabled = on;
       for (const t of tracked.values()) setTarget(t, null);
       // The controller assumes targets start at 0 (the browser default): start it afresh.
-      controller = new DelayController(deps.controller);
+      controller = new DelayController(controllerOptions);
       last = null;
     },
     lastOutput: () => last,

@@ -36,7 +36,8 @@
  *
  * Pure: time is always an argument (ms, any monotonic local clock).
  */
-import { clamp, median, medianStandardError, trimmedMean, trimmedMeanStandardError } from './robust-stats';
+import { clamp, median, medianStandardError } from './robust-stats';
+import { StreamDelayModel } from './stream-delay-model';
 import { pairSkews, type PairSkew } from './media-timeline';
 
 export type SyncState = 'inSync' | 'aligning' | 'degraded';
@@ -46,7 +47,7 @@ export type StreamPhase = 'measuring' | 'settling' | 'steady' | 'late';
 export const JITTER_BUFFER_TARGET_MAX_MS = 4_000;
 
 export interface DelayControllerOptions {
-  /** Largest jitterBufferTarget we request for any stream, ms: a receiver must not drift into lag. */
+  /** Most delay we add to any stream, ms: a receiver must not drift into lag. */
   maxAddedMs?: number;
   /** Added on top of the slowest stream's delay so its own jitter sits inside its buffer, ms. */
   marginMs?: number;
@@ -63,6 +64,10 @@ export interface DelayControllerOptions {
   reassessMs?: number;
   /** Smallest deadband, ms: errors below it are left alone. */
   deadbandMs?: number;
+  /** Smallest deadband for video, ms. A video frame can only be shown at a display refresh, so its
+   *  delay moves in steps of a refresh (16.7 ms at 60 Hz); a correction smaller than about half a
+   *  step either does nothing or flips the stream a whole step, and chasing that hunts. */
+  videoDeadbandMs?: number;
   /** Largest change of one stream's target in one step, ms. */
   maxStepMs?: number;
   /** Streams whose delays differ by at most this are "in sync", ms. */
@@ -72,6 +77,16 @@ export interface DelayControllerOptions {
   /** While a stream that appeared less than this ago is still being measured, nothing moves:
    *  acting on the others first would waste a ramp and its reassessment, ms. */
   joinWaitMs?: number;
+  /** Which streams are audio (default: ids that are or end in "audio"). See "Audio is the clock". */
+  isAudio?: (stream: string) => boolean;
+  /** Audio is left alone while its delay is within this much below the common target, ms. */
+  audioEarlyMs?: number;
+  /** … and within this much above it, ms: lowering audio is coarse and costs a time-stretch. */
+  audioLateMs?: number;
+  /** Until learnt, the assumed delay outside the buffer a target governs, by kind, ms (delay =
+   *  max(natural, target + offset): see stream-delay-model.ts). The aligner passes the audio sink
+   *  latency for audio. */
+  offsetPriorMs?: { audio: number; video: number };
 }
 
 export interface StreamDecision {
@@ -94,36 +109,13 @@ export interface DelayControllerOutput {
   skews: PairSkew[];
   /** Streams dropped in this update (stale): reset their receivers' jitterBufferTarget to null. */
   removed: string[];
-  /** Largest target currently requested, ms: the delay alignment adds at this receiver. */
+  /** Largest delay alignment adds to a stream here (its floored delay − its natural delay), ms. */
   addedDelayMs: number;
-}
-
-interface Sample {
-  at: number;
-  delay: number;
-  base: number;
-}
-
-interface StreamState {
-  samples: Sample[];
-  firstSampleAt: number;
-  lastSampleAt: number;
-  applied: number;
-  /** Effective target when `applied` was last changed, and when. */
-  rampFrom: number;
-  rampAt: number;
-  /** Before this time the stream's measurements still reflect a ramp in progress. */
-  rampEndAt: number;
-  /** Whether we ever changed this stream's target. */
-  moved: boolean;
-  base: number | null;
-  /** Standard error of `base`, from the samples it was computed from. */
-  baseSe: number;
 }
 
 export class DelayController {
   private readonly o: Required<DelayControllerOptions>;
-  private readonly streams = new Map<string, StreamState>();
+  private readonly streams = new Map<string, StreamDelayModel>();
   private target: number | null = null;
   private lowerSince: number | null = null;
   /** Whether the last update reported 'inSync' (the state has hysteresis, see update()). */
@@ -132,17 +124,22 @@ export class DelayController {
   constructor(opts: DelayControllerOptions = {}) {
     this.o = {
       maxAddedMs: Math.min(JITTER_BUFFER_TARGET_MAX_MS, opts.maxAddedMs ?? 400),
-      marginMs: opts.marginMs ?? 10,
+      marginMs: opts.marginMs ?? 0,
       windowMs: opts.windowMs ?? 3_000,
       minSamples: opts.minSamples ?? 8,
       staleAfterMs: opts.staleAfterMs ?? 1_500,
       assumedSlewMsPerS: opts.assumedSlewMsPerS ?? 100,
       reassessMs: opts.reassessMs ?? 500,
       deadbandMs: opts.deadbandMs ?? 5,
+      videoDeadbandMs: opts.videoDeadbandMs ?? 17,
       maxStepMs: opts.maxStepMs ?? 250,
       syncToleranceMs: opts.syncToleranceMs ?? 20,
       decreaseHoldMs: opts.decreaseHoldMs ?? 1_000,
       joinWaitMs: opts.joinWaitMs ?? 600,
+      isAudio: opts.isAudio ?? ((id) => id === 'audio' || id.endsWith(':audio')),
+      audioEarlyMs: opts.audioEarlyMs ?? 6,
+      audioLateMs: opts.audioLateMs ?? 8,
+      offsetPriorMs: opts.offsetPriorMs ?? { audio: 0, video: 0 },
     };
   }
 
@@ -154,11 +151,12 @@ export class DelayController {
     if (!Number.isFinite(at) || !Number.isFinite(delayMs)) return;
     let s = this.streams.get(stream);
     if (!s) {
-      s = { samples: [], firstSampleAt: at, lastSampleAt: at, applied: 0, rampFrom: 0, rampAt: at, rampEndAt: Number.NEGATIVE_INFINITY, moved: false, base: null, baseSe: 0 };
+      const o = this.o;
+      const prior = o.isAudio(stream) ? o.offsetPriorMs.audio : o.offsetPriorMs.video;
+      s = new StreamDelayModel({ windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs }, at, prior);
       this.streams.set(stream, s);
     }
-    s.samples.push({ at, delay: delayMs, base: delayMs - this.effective(s, at) });
-    s.lastSampleAt = Math.max(s.lastSampleAt, at);
+    s.add(at, delayMs);
   }
 
   /** Forget a stream now (e.g. its track ended). Its receiver is gone or should be reset. */
@@ -181,28 +179,18 @@ export class DelayController {
         removed.push(id);
         continue;
       }
-      const from = now - o.windowMs;
-      s.samples = s.samples.filter((x) => x.at >= from);
-      // Judge only measurements taken once the last change has fully shown. A new stream is judged
-      // on its first few samples (speed matters at a join); a stream we already moved waits for
-      // reassessMs of fresh ones, so a correction is not made on a handful of noisy frames.
-      const usable = this.usable(s);
-      if (usable.length >= o.minSamples && this.settled(s, now)) {
-        s.base = trimmedMean(usable);
-        s.baseSe = trimmedMeanStandardError(usable);
-      }
+      s.refresh(now);
     }
 
-    const measured = [...this.streams.values()].filter((s) => s.base !== null);
+    const measured = [...this.streams.values()].filter((s) => s.natural !== null);
     if (measured.length === 0) {
       this.target = null;
       this.lowerSince = null;
     } else {
-      const bases = measured.map((s) => s.base!);
-      const maxBase = Math.max(...bases);
-      const minBase = Math.min(...bases);
-      const wanted = Math.min(maxBase + o.marginMs, minBase + o.maxAddedMs);
-      const slowest = measured.find((s) => s.base === maxBase)!;
+      const naturals = measured.map((s) => s.natural!);
+      const maxNatural = Math.max(...naturals);
+      const wanted = Math.min(maxNatural + o.marginMs, Math.min(...naturals) + o.maxAddedMs);
+      const slowest = measured.find((s) => s.natural === maxNatural)!;
       const band = this.deadband(slowest);
       if (this.target === null || wanted > this.target + band) {
         this.target = wanted;
@@ -219,37 +207,34 @@ export class DelayController {
     }
 
     const T = this.target;
-    const waitingForJoin = [...this.streams.values()].some((s) => s.base === null && now - s.firstSampleAt < o.joinWaitMs);
+    const R = this.reference(T, now);
+    const waitingForJoin = [...this.streams.values()].some((s) => s.natural === null && now - s.firstSampleAt < o.joinWaitMs);
     const decisions: StreamDecision[] = [];
     const delays = new Map<string, number | null>();
     const delaySe = new Map<string, number>();
     let late = false;
     for (const [id, s] of this.streams) {
-      // The report should show the present, so it uses the newer half of the window when it can.
-      const newer = s.samples.filter((x) => x.at >= now - o.windowMs / 2);
-      const recent = (newer.length >= o.minSamples ? newer : s.samples).map((x) => x.delay);
-      const delay = s.base === null || recent.length === 0 ? null : median(recent);
+      const recent = s.recentDelays(now);
+      const delay = s.natural === null || recent.length === 0 ? null : median(recent);
       delays.set(id, delay);
       if (delay !== null) delaySe.set(id, medianStandardError(recent));
       let phase: StreamPhase;
-      if (s.base === null || T === null) {
+      if (s.natural === null || s.estimate === null || T === null || R === null) {
         phase = 'measuring';
       } else {
-        const desired = clamp(T - s.base, 0, o.maxAddedMs);
-        if (!waitingForJoin && this.settled(s, now) && Math.abs(desired - s.applied) > this.deadband(s)) {
-          const step = clamp(desired - s.applied, -o.maxStepMs, o.maxStepMs);
-          this.setApplied(s, Math.round(s.applied + step), now);
-        }
-        if (s.base > T + o.syncToleranceMs) {
+        const audio = o.isAudio(id);
+        const aim = audio ? R : T;
+        if (!waitingForJoin && s.settled(now)) this.steer(s, aim, audio, now);
+        if (s.natural > T + o.syncToleranceMs) {
           phase = 'late';
           late = true;
-        } else if (!this.settled(s, now)) {
+        } else if (!s.settled(now)) {
           phase = 'settling';
         } else {
           phase = 'steady';
         }
       }
-      decisions.push({ stream: id, targetMs: s.applied, baseMs: s.base, delayMs: delay, phase });
+      decisions.push({ stream: id, targetMs: s.applied, baseMs: s.natural, delayMs: delay, phase });
     }
 
     const skews = pairSkews(delays);
@@ -282,45 +267,55 @@ export class DelayController {
       streams: decisions,
       skews,
       removed,
-      addedDelayMs: decisions.reduce((m, d) => Math.max(m, d.targetMs), 0),
+      addedDelayMs: Math.round([...this.streams.values()].reduce((m, s) => Math.max(m, s.natural === null ? 0 : s.predict(s.applied) - s.natural), 0)),
     };
   }
 
   // ---- internals ----------------------------------------------------------------------------------
 
-  /** The target the stream's measurements reflect at time t, per the assumed ramp. */
-  private effective(s: StreamState, t: number): number {
-    const slewPerMs = this.o.assumedSlewMsPerS / 1000;
-    const gap = s.applied - s.rampFrom;
-    const moved = Math.max(0, t - s.rampAt) * slewPerMs;
-    return moved >= Math.abs(gap) ? s.applied : s.rampFrom + Math.sign(gap) * moved;
+  /**
+   * Where audio should play: at the videos. Both actuators are coarse, in different ways. A video
+   * frame can only be shown at a display refresh, so a video's delay moves in whole steps (33 ms
+   * measured in headless Chromium, 16.7 ms on a 60 Hz display) and sits still between them (±0.4 ms
+   * over 10 s in bench:sync). NetEq reaches an audio target by time-stretching and then lets its
+   * buffer float in a band, but it can sit anywhere. So the videos are placed first, on the common
+   * target, with a deadband of about half a step so that they never hunt between steps; then audio
+   * is placed where the videos actually play (their mean, once they have settled).
+   */
+  private reference(T: number | null, now: number): number | null {
+    if (T === null) return null;
+    const video = [...this.streams].filter(([id, s]) => !this.o.isAudio(id) && s.estimate !== null);
+    // Until every video has been placed (settled, within its deadband of T), audio aims at T itself,
+    // so that both move at once after a join instead of audio waiting for the videos.
+    const placed = video.every(([, s]) => s.settled(now) && Math.abs(s.estimate! - T) <= Math.max(this.o.videoDeadbandMs, this.deadband(s)));
+    if (video.length === 0 || !placed) return T;
+    return video.reduce((sum, [, s]) => sum + s.estimate!, 0) / video.length;
   }
 
-  private setApplied(s: StreamState, value: number, now: number): void {
-    if (value === s.applied) return;
-    const from = this.effective(s, now);
-    s.rampFrom = from;
-    s.rampAt = now;
-    s.applied = value;
-    const rampMs = (Math.abs(value - from) * 1000) / this.o.assumedSlewMsPerS;
-    s.rampEndAt = now + rampMs;
-    s.moved = true;
-  }
-
-  private settled(s: StreamState, now: number): boolean {
-    return !s.moved || now >= s.rampEndAt + this.o.reassessMs;
-  }
-
-  private usable(s: StreamState): number[] {
-    return s.samples.filter((x) => x.at >= s.rampEndAt).map((x) => x.base);
+  /** Move one settled stream's target toward `aim` (a presentation delay) when the error is real. */
+  private steer(s: StreamDelayModel, aim: number, audio: boolean, now: number): void {
+    const o = this.o;
+    const error = aim - s.estimate!; // > 0: the stream plays early
+    const band = audio ? this.deadband(s) : Math.max(this.o.videoDeadbandMs, this.deadband(s));
+    const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : Math.abs(error) > band;
+    if (!worth) return;
+    // Lowering a stream that already plays at its natural delay changes nothing.
+    if (error < 0 && !s.binding) {
+      if (s.applied > 0 && aim - s.offset < s.applied) s.apply(Math.max(0, Math.round(aim - s.offset)), now);
+      return;
+    }
+    // The cap is on the delay we add (a receiver must not drift into lag), so on the floor it is
+    // natural + cap − offset, within what Chromium accepts.
+    const limit = Math.min(JITTER_BUFFER_TARGET_MAX_MS, Math.max(0, (s.natural ?? 0) - s.offset) + o.maxAddedMs);
+    const desired = clamp(aim - s.offset, 0, limit);
+    const step = clamp(desired - s.applied, -o.maxStepMs, o.maxStepMs);
+    s.apply(Math.round(s.applied + step), now);
   }
 
   /** Errors within 3 standard errors of the estimate are noise, not worth acting on: the test is
    *  repeated at every update, so a looser band would fire on noise every few seconds. The standard
-   *  error is that of the base estimate in use (the samples it was computed from): right after a
-   *  change the stream has no usable samples yet, and sizing the band from those (0) dropped it to
-   *  deadbandMs, so the next noisy base of a just-moved slowest stream pumped T and every stream. */
-  private deadband(s: StreamState): number {
-    return Math.max(this.o.deadbandMs, 3 * s.baseSe);
+   *  error comes from block means (see blockStandardError): delays are correlated over seconds. */
+  private deadband(s: StreamDelayModel): number {
+    return Math.max(this.o.deadbandMs, 3 * s.estimateSe);
   }
 }

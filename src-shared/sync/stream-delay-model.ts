@@ -1,0 +1,166 @@
+/**
+ * What one receiving stream's presentation delay does when we set its jitterBufferTarget: the plant
+ * model under the DelayController. Pure; time is an argument.
+ *
+ * The plant, as measured in Chromium 156 (bench:sync): the target is a floor, not an addition.
+ *   delay = max(natural, target + offset)
+ * `natural` is the delay the stream has on its own (network, its jitter buffer's own estimate,
+ * decode, render). `offset` is what sits outside the buffer the target governs: capture-to-arrival
+ * and render/vsync for video (a few ms on loopback, the one-way network delay elsewhere), that plus
+ * the audio sink for audio. libwebrtc's VCMTiming moves video toward a new floor at ≤ 100 ms/s;
+ * NetEq reaches an audio floor by time-stretching, at a similar pace.
+ *
+ * Neither parameter is known up front, and one measurement cannot tell them apart, so the model
+ * learns from how the delay answers a change of target: when a raise moved the delay, the floor
+ * binds (offset = delay − target); when it did not, the stream is still at its natural delay and
+ * the offset is at most natural − target. Until a stream has been moved, its offset is a prior
+ * (its kind's typical value, see DelayController options).
+ */
+import { trimmedMean } from './robust-stats';
+
+interface Sample {
+  at: number;
+  delay: number;
+}
+
+export interface StreamModelOptions {
+  windowMs: number;
+  minSamples: number;
+  slewMsPerS: number;
+  reassessMs: number;
+  /** Changes of the estimate smaller than this are noise when classifying a response, ms. */
+  responseTolMs: number;
+}
+
+export class StreamDelayModel {
+  private samples: Sample[] = [];
+  readonly firstSampleAt: number;
+  lastSampleAt: number;
+  /** The target currently requested, ms. */
+  applied = 0;
+  /** Whether we ever changed the target. */
+  moved = false;
+  /** Robust recent delay, ms (null until enough settled samples), and its standard error. */
+  estimate: number | null = null;
+  estimateSe = 0;
+  /** Delay without our target, ms (null until first estimated). */
+  natural: number | null = null;
+  /** delay − target while the floor binds, ms. */
+  offset: number;
+  /** Whether the floor currently binds (the delay is target + offset, not natural). */
+  binding = false;
+  /** Samples before this time may still show a change in progress. */
+  private settleAt = Number.NEGATIVE_INFINITY;
+  /** Estimate and target when the last change was made, to judge how the delay answered it. */
+  private before: { estimate: number; applied: number; expected: number; waits: number } | null = null;
+
+  constructor(
+    private readonly o: StreamModelOptions,
+    at: number,
+    offsetPrior: number,
+  ) {
+    this.firstSampleAt = at;
+    this.lastSampleAt = at;
+    this.offset = offsetPrior;
+  }
+
+  add(at: number, delay: number): void {
+    this.samples.push({ at, delay });
+    this.lastSampleAt = Math.max(this.lastSampleAt, at);
+  }
+
+  /** Whether the last change has had time to show and be measured again. */
+  settled(now: number): boolean {
+    return !this.moved || now >= this.settleAt + this.o.reassessMs;
+  }
+
+  /** Recent raw delays (for reporting the present), newest window half when there are enough. */
+  recentDelays(now: number): number[] {
+    const newer = this.samples.filter((x) => x.at >= now - this.o.windowMs / 2);
+    return (newer.length >= this.o.minSamples ? newer : this.samples).map((x) => x.delay);
+  }
+
+  /** Drop old samples; once settled, re-estimate and learn how the floor behaves. */
+  refresh(now: number): void {
+    const from = now - this.o.windowMs;
+    this.samples = this.samples.filter((x) => x.at >= from);
+    if (!this.settled(now)) return;
+    const usable = this.samples.filter((x) => x.at >= this.settleAt).map((x) => x.delay);
+    if (usable.length < this.o.minSamples) return;
+    const est = trimmedMean(usable);
+    this.estimate = est;
+    this.estimateSe = blockStandardError(this.samples.filter((x) => x.at >= this.settleAt));
+    this.learn(est, now);
+  }
+
+  private learn(est: number, now: number): void {
+    const b = this.before;
+    if (b) {
+      this.before = null;
+      const tol = Math.max(this.o.responseTolMs, 3 * this.estimateSe);
+      const moved = est - b.estimate;
+      const direction = Math.sign(this.applied - b.applied);
+      if (Math.abs(moved) > tol && Math.sign(moved) === direction && Math.abs(moved) < Math.abs(b.expected) / 2 && b.waits < 3) {
+        // Part of the way there: the plant is slower than assumed. Judge again later rather than
+        // learn an offset from a ramp in progress (which would overshoot).
+        this.before = { ...b, waits: b.waits + 1 };
+        this.settleAt = now;
+        return;
+      }
+      if (Math.abs(moved) > tol && Math.sign(moved) === direction) {
+        // The delay answered the change: the floor binds (or, back at target 0, no longer does).
+        this.binding = this.applied > 0;
+      } else if (Math.abs(b.expected) > 2 * tol) {
+        // The model expected a clear answer and got none: the stream is at its natural delay, which
+        // the floor does not reach. After a raise that also bounds the offset from above.
+        this.binding = false;
+        if (direction > 0) this.offset = Math.min(this.offset, est - this.applied);
+      }
+    }
+    if (this.binding) this.offset = Math.max(0, est - this.applied);
+    else this.natural = est;
+    this.natural ??= est;
+  }
+
+  /** The delay this target should give, per the model, ms. */
+  predict(target: number): number {
+    const natural = this.natural ?? this.estimate ?? 0;
+    return Math.max(natural, target + this.offset);
+  }
+
+  /** Request a new target at `now`; measurements are ignored until the plant can have got there. */
+  apply(target: number, now: number): void {
+    if (target === this.applied) return;
+    const from = this.estimate ?? this.predict(this.applied);
+    const to = this.predict(target);
+    this.before = this.estimate === null ? null : { estimate: this.estimate, applied: this.applied, expected: to - from, waits: 0 };
+    this.applied = target;
+    this.moved = true;
+    this.settleAt = now + (Math.abs(to - from) * 1000) / this.o.slewMsPerS;
+  }
+}
+
+/**
+ * Standard error of the mean delay, from the means of 500 ms blocks: presentation delays are not
+ * independent frame to frame (video drifts against vsync for a second or two, then steps), so the
+ * per-sample formula would claim a precision the data do not have. With fewer than 3 blocks, twice
+ * the per-sample estimate stands in.
+ */
+export function blockStandardError(samples: readonly { at: number; delay: number }[], blockMs = 500): number {
+  if (samples.length < 2) return 0;
+  const blocks = new Map<number, number[]>();
+  for (const s of samples) {
+    const k = Math.floor(s.at / blockMs);
+    const list = blocks.get(k);
+    if (list) list.push(s.delay);
+    else blocks.set(k, [s.delay]);
+  }
+  const means = [...blocks.values()].map((xs) => xs.reduce((a, b) => a + b, 0) / xs.length);
+  const sd = (xs: number[]) => {
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+  };
+  if (means.length >= 3) return sd(means) / Math.sqrt(means.length);
+  const all = samples.map((s) => s.delay);
+  return (2 * sd(all)) / Math.sqrt(all.length);
+}
