@@ -7,8 +7,8 @@
  * timestamps, probes, aligner). Around them, the apparatus:
  *
  * publisher: camera and screen are canvases painting the (true) epoch time of each frame as a time
- *   code (sync-code.ts), captured with requestFrame() right after painting; audio is a WebAudio
- *   oscillator gated into 60 ms tone pulses every 250 ms, cycling through 4 frequencies (so a pulse
+ *   code (sync-code.ts) on every other animation frame, captured with requestFrame() right after
+ *   painting; audio is a WebAudio oscillator gated into 60 ms tone pulses every 250 ms, cycling through 4 frequencies (so a pulse
  *   is identified unambiguously within 1 s); an AudioWorklet detects the onsets it emits (the same
  *   detector the receivers use, so both ends time pulses the same way). Chat with mediaTime.
  * receiver: decodes the code of every presented frame (rVFC → drawImage → getImageData), detects

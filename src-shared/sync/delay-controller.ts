@@ -7,32 +7,35 @@
  * chat is not synced at all. So the renderer measures, per stream, the presentation delay
  * (session now − capture time of what it presents) and feeds it here.
  *
- * Control law (per stream s, at each update):
- *   base_s   = measured_s − effective_s        the delay the stream would have with no target
- *   T        = max_s base_s + margin           the slowest stream sets the pace …
- *              capped at min_s base_s + maxAdded   … but never adds more than the cap to anyone
- *   target_s = clamp(T − base_s, 0, maxAdded)  what to request
- * Computing T from base delays, not measured ones, is what prevents runaway: raising a stream's
- * target raises its measured delay, and if T followed measured delays the slowest stream's own
- * target would feed back into T. It is also an integrator in disguise: target_new = target_old +
- * (T − measured), which converges whether the buffer adds the target (delay = base + target) or
- * treats it as a floor (delay = max(natural, target)), since either way the plant gain is in [0, 1].
+ * The plant (measured in Chromium 156, see stream-delay-model.ts): a target is a floor, not an
+ * addition: delay_s = max(natural_s, target_s + offset_s). Each stream's model learns natural and
+ * offset from how its delay answers a change; until then the offset is a prior per kind.
+ *
+ * Control law (at each update):
+ *   T        = max_s natural_s                 the slowest stream sets the pace, left at its own
+ *              capped at min_s natural_s + maxAdded   delay; never more than the cap added to anyone
+ *   video v  : target_v = T − offset_v, moved only when |T − delay_v| exceeds about half a display
+ *              refresh (videoDeadbandMs): a frame is shown at a refresh, so a video's delay moves in
+ *              whole steps and a finer correction would hunt between two of them
+ *   audio a  : target_a = R − offset_a, where R = the mean delay of the videos once they are placed
+ *              (T before that); audio is the actuator that can sit anywhere, so it goes where the
+ *              videos actually play (see reference())
+ * Computing T from natural delays, not measured ones, is what prevents runaway: a stream we raised
+ * does not feed its own target back into T. When the floor binds, target += (aim − measured) is an
+ * integrator, so a wrong offset prior costs one more step, not a wrong answer.
  *
  * The target does not take effect at once: libwebrtc's VCMTiming moves the video playout delay at
  * most 100 ms/s toward its target (kDelayMaxChangeMsPerS in modules/video_coding/timing/timing.cc),
- * NetEq reaches an audio target by time-stretching. We model that ramp ("effective_s") when turning
- * measurements into base delays, and after each change we wait until the ramp should be done plus
- * reassessMs before judging the stream again, so a ramp in progress is not mistaken for a stream
- * that is still early (the classic cause of overshoot and oscillation with a lagging plant).
+ * NetEq reaches an audio target by time-stretching. After each change we wait until the modelled
+ * ramp should be done plus reassessMs before judging the stream again (and longer if it is seen
+ * still on its way), so a ramp in progress is not mistaken for a stream that is still early (the
+ * classic cause of overshoot and oscillation with a lagging plant).
  *
- * Against noise and oscillation: interquartile means over a 3 s window (robust to spikes like a
- * median, but efficient for frame-quantised jitter; video presentation delay wanders by ±15 ms over
- * seconds in Chromium — vsync steps, a slow sawtooth — and a 1 s window let the common target chase
- * that wander, moving every other stream's target with it; right after a change only the samples
- * past the ramp count, so the longer window does not slow the next correction); a deadband sized from the window's own noise
- * (3 × its standard error, never below deadbandMs); a rate
- * limit per step; T rises at once but falls only after the fall has persisted (hysteresis), so a
- * slow stream's momentary dip does not pump every other stream.
+ * Against noise and oscillation: interquartile means over a 3 s window of settled samples; a
+ * deadband of 3 standard errors (from 500 ms block means: delays are correlated over seconds),
+ * never below deadbandMs (videoDeadbandMs for video); a rate limit per step; T rises at once but
+ * falls only after the fall has persisted (hysteresis), so a slow stream's momentary dip does not
+ * pump every other stream.
  *
  * Pure: time is always an argument (ms, any monotonic local clock).
  */
