@@ -15,8 +15,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -25,6 +23,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 import { launchDesktopApp, type DesktopApp } from '../test/helpers/desktop-harness';
 import { createWebinar, FIXTURE_PASSWORD, newUser, type TestUser } from '../test/helpers/webinar-fixtures';
 import { KeytarSecretStore } from '../src-main/session/keytar-secret-store';
+import { serveScriptPage } from './script-page';
 import { spawnServer } from './spawn-server';
 import { summary } from './stats';
 
@@ -67,17 +66,8 @@ async function leave(app: DesktopApp): Promise<void> {
 async function measureFloor(browser: Browser, runs: number): Promise<number[]> {
   const peerJs = readFileSync(join(ROOT, 'node_modules', 'simple-peer', 'simplepeer.min.js'));
   const probe = await probeScript();
-  const server = createServer((req, res) => {
-    if (req.url === '/simplepeer.min.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(peerJs);
-    } else {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><html><body><script src="/simplepeer.min.js"></script></body></html>');
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveScriptPage('simplepeer.min.js', peerJs);
+  const origin = server.origin;
   const pub = await browser.newContext();
   const rec = await browser.newContext();
   try {

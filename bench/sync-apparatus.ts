@@ -5,12 +5,11 @@
  * simple-peer and sync modules), one publisher and N receivers; then the analysis of what the pages
  * logged against the shared machine clock. See sync-page.browser.ts for what each page does.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { createWebinar, joinWebinar, newUser } from '../test/helpers/webinar-fixtures';
+import { serveScriptPage } from './script-page';
 import { spawnServer, type SpawnedServer } from './spawn-server';
 import { summary } from './stats';
 import type { SyncLogs as Logs } from './sync-code';
@@ -81,17 +80,8 @@ export interface RoomOptions {
 export async function openSyncRoom(browser: Browser, opts: RoomOptions): Promise<SyncRoom> {
   const server: SpawnedServer = await spawnServer();
   const script = await bundle();
-  const http: Server = createServer((req, res) => {
-    if (req.url === '/sync-page.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(script);
-    } else {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><html><body style="margin:0"><script src="/sync-page.js"></script></body></html>');
-    }
-  });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const http = await serveScriptPage('sync-page.js', script, 'margin:0');
+  const origin = http.origin;
   const contexts: BrowserContext[] = [];
   try {
     const host = await newUser(server.url, 'Sync Host');

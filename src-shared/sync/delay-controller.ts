@@ -80,11 +80,11 @@ export interface DelayControllerOptions {
   /** While a stream that appeared less than this ago is still being measured, nothing moves:
    *  acting on the others first would waste a ramp and its reassessment, ms. */
   joinWaitMs?: number;
-  /** Which streams are audio (default: ids that are or end in "audio"). See "Audio is the clock". */
+  /** Which streams are audio (default: ids that are or end in "audio"); see reference(). */
   isAudio?: (stream: string) => boolean;
-  /** Audio is left alone while its delay is within this much below the common target, ms. */
+  /** Audio is left alone while it plays at most this much earlier than where it should, ms … */
   audioEarlyMs?: number;
-  /** … and within this much above it, ms: lowering audio is coarse and costs a time-stretch. */
+  /** … or at most this much later, ms: every audio correction costs a time-stretch. */
   audioLateMs?: number;
   /** Until learnt, the assumed delay outside the buffer a target governs, by kind, ms (delay =
    *  max(natural, target + offset): see stream-delay-model.ts). The aligner passes the audio sink
@@ -302,7 +302,8 @@ export class DelayController {
     const band = audio ? this.deadband(s) : Math.max(this.o.videoDeadbandMs, this.deadband(s));
     const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : Math.abs(error) > band;
     if (!worth) return;
-    // Lowering a stream that already plays at its natural delay changes nothing.
+    // A stream playing at its natural delay cannot come down: only drop a target that now sits
+    // above the aim (so it does not bind later), never raise one toward an aim below natural.
     if (error < 0 && !s.binding) {
       if (s.applied > 0 && aim - s.offset < s.applied) s.apply(Math.max(0, Math.round(aim - s.offset)), now);
       return;

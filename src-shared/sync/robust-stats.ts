@@ -66,6 +66,31 @@ export function trimmedMeanStandardError(values: readonly number[], trim = 0.25)
   return Math.sqrt(variance) / ((1 - 2 * (k / n)) * Math.sqrt(n));
 }
 
+/**
+ * Standard error of the mean delay, from the means of 500 ms blocks: presentation delays are not
+ * independent frame to frame (video drifts against vsync for a second or two, then steps), so the
+ * per-sample formula would claim a precision the data do not have. With fewer than 3 blocks, twice
+ * the per-sample estimate stands in.
+ */
+export function blockStandardError(samples: readonly { at: number; delay: number }[], blockMs = 500): number {
+  if (samples.length < 2) return 0;
+  const blocks = new Map<number, number[]>();
+  for (const s of samples) {
+    const k = Math.floor(s.at / blockMs);
+    const list = blocks.get(k);
+    if (list) list.push(s.delay);
+    else blocks.set(k, [s.delay]);
+  }
+  const means = [...blocks.values()].map((xs) => xs.reduce((a, b) => a + b, 0) / xs.length);
+  const sd = (xs: number[]) => {
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+  };
+  if (means.length >= 3) return sd(means) / Math.sqrt(means.length);
+  const all = samples.map((s) => s.delay);
+  return (2 * sd(all)) / Math.sqrt(all.length);
+}
+
 export interface WeightedPoint {
   x: number;
   y: number;

@@ -16,7 +16,7 @@
  * the offset is at most natural − target. Until a stream has been moved, its offset is a prior
  * (its kind's typical value, see DelayController options).
  */
-import { trimmedMean } from './robust-stats';
+import { blockStandardError, trimmedMean } from './robust-stats';
 
 interface Sample {
   at: number;
@@ -138,29 +138,4 @@ export class StreamDelayModel {
     this.moved = true;
     this.settleAt = now + (Math.abs(to - from) * 1000) / this.o.slewMsPerS;
   }
-}
-
-/**
- * Standard error of the mean delay, from the means of 500 ms blocks: presentation delays are not
- * independent frame to frame (video drifts against vsync for a second or two, then steps), so the
- * per-sample formula would claim a precision the data do not have. With fewer than 3 blocks, twice
- * the per-sample estimate stands in.
- */
-export function blockStandardError(samples: readonly { at: number; delay: number }[], blockMs = 500): number {
-  if (samples.length < 2) return 0;
-  const blocks = new Map<number, number[]>();
-  for (const s of samples) {
-    const k = Math.floor(s.at / blockMs);
-    const list = blocks.get(k);
-    if (list) list.push(s.delay);
-    else blocks.set(k, [s.delay]);
-  }
-  const means = [...blocks.values()].map((xs) => xs.reduce((a, b) => a + b, 0) / xs.length);
-  const sd = (xs: number[]) => {
-    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-    return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
-  };
-  if (means.length >= 3) return sd(means) / Math.sqrt(means.length);
-  const all = samples.map((s) => s.delay);
-  return (2 * sd(all)) / Math.sqrt(all.length);
 }
