@@ -20,7 +20,7 @@ export const BENCH_HOLDS = { screen: { delayMs: 150 }, camera: { delayMs: 80, ji
 export const BENCH_CLOCK_SKEW = { offsetMs: 3_700, driftPpm: 200 };
 
 
-const emptyLogs = (): Logs => ({ frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], samples: [] });
+const emptyLogs = (): Logs => ({ frames: [], onsets: [], webAudioOnsets: [], chats: [], clock: [], sync: [], events: [], samples: [] });
 const merge = (a: Logs, b: Logs): Logs => {
   const out = emptyLogs();
   for (const k of Object.keys(out) as (keyof Logs)[]) (out[k] as unknown[]) = [...(a[k] as unknown[]), ...(b[k] as unknown[])];
@@ -204,13 +204,16 @@ export function skewSummary(xs: number[]) {
 
 export function pairReport(pub: Logs, recs: Logs[], w: Window) {
   const all = recs.map((r) => pairSeries(pub, r));
-  const pick = (k: keyof Omit<PairSeries, 'audio'>) => all.flatMap((s) => inWindow(s[k], w).map((x) => x.skew));
+  const pick = (k: keyof Omit<PairSeries, 'audio'>, series = all) => series.flatMap((s) => inWindow(s[k], w).map((x) => x.skew));
+  // The same pairs with audio timed through a WebAudio analysis graph instead of the element.
+  const viaWebAudio = recs.map((r) => pairSeries({ ...pub, onsets: pub.webAudioOnsets }, { ...r, onsets: r.webAudioOnsets }));
   return {
     cameraAudio: skewSummary(pick('cameraAudio')),
     screenAudio: skewSummary(pick('screenAudio')),
     screenCamera: skewSummary(pick('screenCamera')),
     chatAudio: skewSummary(pick('chatAudio')),
     audioDelayMs: skewSummary(all.flatMap((s) => inWindow(s.audio, w).map((x) => x.d))),
+    webAudioPath: { cameraAudio: skewSummary(pick('cameraAudio', viaWebAudio)), screenAudio: skewSummary(pick('screenAudio', viaWebAudio)) },
   };
 }
 

@@ -38,7 +38,10 @@ export function decodeBits(bits: readonly boolean[], nearMs: number): number | n
 /** What a bench page records and hands to Node: the raw observations the figures come from. */
 export interface SyncLogs {
   frames: { kind: 'camera' | 'screen'; at: number; cap: number }[];
+  /** Pulse onsets: the publisher's as emitted; a receiver's as heard through its <audio> element. */
   onsets: { at: number; f: number }[];
+  /** A receiver's onsets as seen through a WebAudio analysis graph (reported alongside, see sync-audio.browser.ts). */
+  webAudioOnsets: { at: number; f: number }[];
   chats: { text: string; at: number; mediaTime: number | null }[];
   clock: { at: number; err: number; bound: number }[];
   sync: { at: number; state: string; added: number; delays: Record<string, number | null>; targets: Record<string, number> }[];

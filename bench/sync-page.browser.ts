@@ -8,12 +8,10 @@
  *
  * publisher: camera and screen are canvases painting the (true) epoch time of each frame as a time
  *   code (sync-code.ts) on every other animation frame, captured with requestFrame() right after
- *   painting; audio is a WebAudio oscillator gated into 60 ms tone pulses every 250 ms, cycling through 4 frequencies (so a pulse
- *   is identified unambiguously within 1 s); an AudioWorklet detects the onsets it emits (the same
- *   detector the receivers use, so both ends time pulses the same way). Chat with mediaTime.
+ *   painting; audio is a train of tone pulses (sync-audio.browser.ts). Chat with mediaTime.
  * receiver: decodes the code of every presented frame (rVFC → drawImage → getImageData), detects
- *   pulse onsets in the audio it plays (remote track → muted <audio> so Chromium pulls it →
- *   MediaStreamSource → detector worklet), records when each chat message is shown.
+ *   the pulse onsets it plays (sync-audio.browser.ts: when its <audio> element plays them), records
+ *   when each chat message is shown.
  *
  * Truth clock: the machine's wall clock with sub-ms precision (performance timeline + the median
  * of Date.now() − it), shared by all pages. Perturbations: receive-side frame holds (set after the
@@ -28,6 +26,7 @@ import { createSimplePeerFactory } from '../src-renderer/rtc/simple-peer-link';
 import { SessionClock } from '../src-renderer/sync/session-clock';
 import { createMediaSync, type MediaSync } from '../src-renderer/sync/aligner';
 import type { FrameHolds } from '../src-renderer/sync/capture-worker';
+import { pulseTrack, watchAudio } from './sync-audio.browser';
 import { codeCanvas, decodeFrom, mono, truthNow, truthOfPerf } from './sync-time-code.browser';
 import type { SyncLogs as Logs } from './sync-code';
 
@@ -39,71 +38,8 @@ declare global {
 }
 
 // ---- logs collected by node -------------------------------------------------------------------------
-let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], samples: [] };
+let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], webAudioOnsets: [], samples: [] };
 const event = (what: string) => logs.events.push({ at: truthNow(), what });
-
-// ---- pulse detector (AudioWorklet) ------------------------------------------------------------------
-const DETECTOR = `
-class PulseDetector extends AudioWorkletProcessor {
-  constructor() { super(); this.quiet = 0; this.collect = -1; this.cross = 0; this.prev = 0; this.onsetFrame = 0; }
-  process(inputs, outputs) {
-    const ch = inputs[0] && inputs[0][0];
-    if (!ch) return true;
-    for (let i = 0; i < ch.length; i++) {
-      const x = ch[i];
-      if (this.collect >= 0) {
-        if ((x >= 0) !== (this.prev >= 0)) this.cross++;
-        this.prev = x;
-        if (++this.collect >= 960) {
-          this.port.postMessage({ frame: this.onsetFrame, crossings: this.cross });
-          this.collect = -1;
-        }
-      }
-      if (Math.abs(x) > 0.05) {
-        if (this.quiet > sampleRate * 0.12 && this.collect < 0) {
-          this.onsetFrame = currentFrame + i; this.collect = 0; this.cross = 0; this.prev = x;
-        }
-        this.quiet = 0;
-      } else this.quiet++;
-    }
-    return true;
-  }
-}
-registerProcessor('pulse-detector', PulseDetector);
-`;
-const FREQS = [600, 900, 1300, 1900];
-const PULSE_PERIOD_S = 0.25;
-const PULSE_S = 0.06;
-
-let ctx: AudioContext | null = null;
-async function audioContext(): Promise<AudioContext> {
-  if (ctx) return ctx;
-  ctx = new AudioContext({ sampleRate: 48_000 });
-  await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([DETECTOR], { type: 'text/javascript' })));
-  if (ctx.state !== 'running') await ctx.resume();
-  return ctx;
-}
-/** Context time → truth epoch, through the context's own output timestamp. */
-function truthOfContext(c: AudioContext, contextTime: number): number {
-  const ts = c.getOutputTimestamp();
-  return truthOfPerf(ts.performanceTime! + (contextTime - ts.contextTime!) * 1000);
-}
-function detector(c: AudioContext, source: AudioNode): AudioWorkletNode {
-  const node = new AudioWorkletNode(c, 'pulse-detector', { numberOfOutputs: 1, outputChannelCount: [1] });
-  node.port.onmessage = (e: MessageEvent<{ frame: number; crossings: number }>) => {
-    // crossings over 20 ms: 2 × f × 0.02
-    const f = e.data.crossings / 0.04;
-    let best = 0;
-    for (let i = 1; i < FREQS.length; i++) if (Math.abs(FREQS[i]! - f) < Math.abs(FREQS[best]! - f)) best = i;
-    logs.onsets.push({ at: truthOfContext(c, e.data.frame / c.sampleRate), f: best });
-  };
-  source.connect(node);
-  const mute = c.createGain();
-  mute.gain.value = 0;
-  node.connect(mute).connect(c.destination);
-  return node;
-}
-
 
 function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void {
   const video = document.createElement('video');
@@ -151,6 +87,7 @@ let local: LocalStream<MediaStream>[] = [];
 let cameraStream: MediaStream | null = null;
 let screen: { stream: MediaStream; stop(): void } | null = null;
 const watching = new Map<string, () => void>();
+const connections = new Set<RTCPeerConnection>();
 let chatMode: 'scheduled' | 'arrival' = 'scheduled';
 const scheduler = new EventScheduler<string>({ maxHoldMs: 1_500 });
 let chatSeq = 0;
@@ -180,16 +117,14 @@ function onRemoteMedia(publisherId: string, media: RemoteMedia<MediaStream>): vo
     const stops: (() => void)[] = [watchVideo(kind, stream)];
     const audio = stream.getAudioTracks()[0];
     if (audio) {
-      const el = new Audio();
-      el.muted = true;
-      el.srcObject = new MediaStream([audio]);
-      void el.play().catch(() => {});
-      void audioContext().then((c) => {
-        const src = c.createMediaStreamSource(new MediaStream([audio]));
-        const node = detector(c, src);
-        stops.push(() => (src.disconnect(), node.disconnect()));
-      });
-      stops.push(() => el.remove());
+      stops.push(
+        watchAudio(audio, {
+          receiverOf: (t) => [...connections].flatMap((pc) => pc.getReceivers()).find((r) => r.track === t) ?? null,
+          onHeard: (o) => logs.onsets.push(o),
+          onWebAudio: (o) => logs.webAudioOnsets.push(o),
+          note: event,
+        }),
+      );
     }
     watching.set(key, () => stops.forEach((s) => s()));
   }
@@ -205,7 +140,13 @@ const api = {
     sync = createMediaSync({ sessionClock: clock, enabled: opts.enabled ?? true, holds: opts.holds });
     sync.onSample((x) => logs.samples.push({ kind: x.kind, at: truthOfPerf(x.at - performance.timeOrigin), d: Math.round(x.delayMs * 10) / 10 }));
     chatMode = (opts.enabled ?? true) ? 'scheduled' : 'arrival';
-    const createPeer = createSimplePeerFactory({ onPeerConnection: (pc, info) => sync!.onPeerConnection(pc, info) });
+    const createPeer = createSimplePeerFactory({
+      onPeerConnection: (pc, info) => {
+        connections.add(pc);
+        pc.addEventListener('connectionstatechange', () => pc.connectionState === 'closed' && connections.delete(pc));
+        sync!.onPeerConnection(pc, info);
+      },
+    });
     let participants: { id: string; role: 'host' | 'panelist' | 'attendee' }[] = [];
     const welcomed = new Promise<void>((resolve) => {
       signal!.on('message', (m) => {
@@ -283,29 +224,9 @@ const api = {
 
   /** Publisher: camera (+ audio pulses) on. */
   async goLive(): Promise<void> {
-    const c = await audioContext();
-    const osc = c.createOscillator();
-    const gate = c.createGain();
-    gate.gain.value = 0;
-    osc.connect(gate);
-    const dest = c.createMediaStreamDestination();
-    gate.connect(dest);
-    detector(c, gate);
-    osc.start();
-    let k = Math.ceil(c.currentTime / PULSE_PERIOD_S) + 2;
-    const schedule = () => {
-      while (k * PULSE_PERIOD_S < c.currentTime + 1) {
-        const t = k * PULSE_PERIOD_S;
-        osc.frequency.setValueAtTime(FREQS[k % FREQS.length]!, t - 0.03);
-        gate.gain.setValueAtTime(0.3, t);
-        gate.gain.setValueAtTime(0, t + PULSE_S);
-        k++;
-      }
-    };
-    schedule();
-    setInterval(schedule, 200);
+    const pulses = await pulseTrack((o) => logs.onsets.push(o), (o) => logs.webAudioOnsets.push(o), event);
     const cam = codeCanvas(320, 240, 30);
-    cameraStream = new MediaStream([dest.stream.getAudioTracks()[0]!, cam.stream.getVideoTracks()[0]!]);
+    cameraStream = new MediaStream([pulses, cam.stream.getVideoTracks()[0]!]);
     local = [{ kind: 'camera', stream: cameraStream }];
     peers?.setLocalStreams(local);
     signal?.send({ type: 'media.state', audio: true, video: true, screen: false });
@@ -343,7 +264,7 @@ const api = {
 
   drain(): Logs {
     const out = logs;
-    logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], samples: [] };
+    logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], webAudioOnsets: [], samples: [] };
     return out;
   },
 };

@@ -71,6 +71,9 @@ async function main() {
             chatAudio: { off: offPairs.chatAudio, on: onPairs.chatAudio },
           },
           audioDelayMs: { off: offPairs.audioDelayMs, on: onPairs.audioDelayMs },
+          // The same pairs with the audio timed through a WebAudio analysis graph instead of where the
+          // <audio> element plays it (see bench/sync-audio.browser.ts): for comparison, not the target.
+          skewMsAudioViaWebAudio: { off: offPairs.webAudioPath, on: onPairs.webAudioPath },
           clockOffsetErrorMs: clockOn,
           convergence: { afterJoin: joinConv, afterScreenShare: screenConv },
           alignment: added,

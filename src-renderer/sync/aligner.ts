@@ -16,7 +16,7 @@ import { pairSkews } from '../../src-shared/sync/media-timeline';
 import type { RemoteMedia } from '../rtc/peer-manager';
 import { CaptureTimestamps, type PeerConnectionInfo } from './capture-timestamps';
 import type { FrameHolds } from './capture-worker';
-import { probeAudio, probeVideo, type PresentedSample, type Probe } from './media-probes';
+import { AUDIO_REPORT_LAG_MS, probeAudio, probeVideo, type PresentedSample, type Probe } from './media-probes';
 import type { PresentedMediaClock, SessionClockLike, SyncStats } from './sync-contracts';
 
 export interface MediaSyncDeps {
@@ -97,7 +97,7 @@ interface Tracked {
 }
 
 /** The 'media-playout' totals of a receiver's stats, if the browser reports them. */
-function playoutTotals(report: RTCStatsReport): { delayS: number; samples: number } | null {
+export function playoutTotals(report: RTCStatsReport): { delayS: number; samples: number } | null {
   let out: { delayS: number; samples: number } | null = null;
   report.forEach((r: { type?: string; totalPlayoutDelay?: unknown; totalSamplesCount?: unknown }) => {
     if (r.type === 'media-playout' && typeof r.totalPlayoutDelay === 'number' && typeof r.totalSamplesCount === 'number') {
@@ -114,8 +114,9 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   let enabled = deps.enabled ?? true;
   const sinkLatency = deps.audioSinkLatencyMs ?? AUDIO_SINK_LATENCY_MS;
   // Until a stream's floor has been seen to bind, its offset (delay − target) is assumed: a few ms of
-  // capture-to-arrival and render for video; that plus the sink for audio (stream-delay-model.ts).
-  const controllerOptions = { offsetPriorMs: { audio: sinkLatency + OFFSET_PRIOR_MS, video: OFFSET_PRIOR_MS }, ...deps.controller };
+  // capture-to-arrival and render for video; for audio that plus the sink and what lies between the
+  // jitter buffer's report and the track (stream-delay-model.ts, media-probes.ts).
+  const controllerOptions = { offsetPriorMs: { audio: sinkLatency + OFFSET_PRIOR_MS + AUDIO_REPORT_LAG_MS, video: OFFSET_PRIOR_MS }, ...deps.controller };
   let controller = new DelayController(controllerOptions);
   let last: DelayControllerOutput | null = null;
   const tracked = new Map<string, Tracked>();

@@ -5,8 +5,10 @@
  *   presented frame, its RTP timestamp and the time it is expected on screen (performance timeline).
  *   By default the probe plays the track in its own tiny element (the same decoded frames reach every
  *   sink of a track, in the same compositor frame); a caller may hand in the element it shows instead.
- * - Audio: RTCRtpReceiver.getSynchronizationSources() reports the RTP timestamp of the audio last
- *   delivered to the track and when (epoch ms, wall clock). Polled every `pollMs`.
+ * - Audio: RTCRtpReceiver.getSynchronizationSources() reports, for each RTP packet, its timestamp and
+ *   when (epoch ms, wall clock) the 10 ms chunk in which the jitter buffer decoded it was delivered
+ *   to the track. Polled every `pollMs`. Two things lie between that report and the captured sample
+ *   with that RTP timestamp reaching the track; see AUDIO_REPORT_LAG_MS.
  *
  * Both report in epoch milliseconds on this page's monotonic clock (performance.timeOrigin +
  * performance.now()); the aligner converts to session time.
@@ -61,6 +63,23 @@ export function probeVideo(track: MediaStreamTrack, onSample: (s: PresentedSampl
   };
 }
 
+/**
+ * How much later than its synchronization-source report the audio captured at a packet's RTP
+ * timestamp reaches the track, ms:
+ * - the decoder's algorithmic delay: Opus decodes its input 312 samples (6.5 ms at 48 kHz, libopus
+ *   OPUS_GET_LOOKAHEAD for the VoIP/audio applications libwebrtc uses) late, and RTP over WebRTC has
+ *   no pre-skip to take it back out (RFC 7587 leaves it to the receiver; NetEq does not);
+ * - the packet's position in its chunk: NetEq decodes a packet when the chunk being filled needs more
+ *   samples than it holds, so the packet's first sample sits 0–10 ms into the reported chunk,
+ *   depending on how much of the previous packet was left (changed by every time stretch). Nothing
+ *   reports it; half a chunk is the unbiased guess (±5 ms).
+ * Report timestamps are whole milliseconds (truncated), and so are the sender's audio capture times:
+ * the two half-milliseconds cancel.
+ * Measured against the sync bench's truth (onsets in the delivered samples) in Chromium 156: the
+ * reports read 8–17 ms early over eight runs, mean 11.4.
+ */
+export const AUDIO_REPORT_LAG_MS = 6.5 + 5;
+
 export function probeAudio(receiver: RTCRtpReceiver, onSample: (s: PresentedSample) => void, pollMs = 20): Probe {
   let lastRtp = -1;
   let lastTs = -1;
@@ -71,7 +90,7 @@ export function probeAudio(receiver: RTCRtpReceiver, onSample: (s: PresentedSamp
     lastRtp = src.rtpTimestamp;
     lastTs = src.timestamp;
     // src.timestamp is wall-clock epoch ms; bring it onto the monotonic epoch timeline.
-    const at = src.timestamp - Date.now() + performance.timeOrigin + performance.now();
+    const at = src.timestamp - Date.now() + performance.timeOrigin + performance.now() + AUDIO_REPORT_LAG_MS;
     onSample({ at, rtpTimestamp: src.rtpTimestamp >>> 0 });
   }, pollMs);
   return { dispose: () => clearInterval(timer) };
