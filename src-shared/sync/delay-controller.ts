@@ -16,7 +16,9 @@
  *              capped at min_s natural_s + maxAdded   delay; never more than the cap added to anyone
  *   video v  : target_v = T − offset_v, moved only when |T − delay_v| exceeds about half a display
  *              refresh (videoDeadbandMs): a frame is shown at a refresh, so a video's delay moves in
- *              whole steps and a finer correction would hunt between two of them
+ *              whole steps and a finer correction would hunt between two of them; except that a
+ *              video still on its natural delay is floored whenever it is early (it then holds
+ *              still instead of wandering with its jitter, and lands at or above T)
  *   audio a  : target_a = R − offset_a, where R = the mean delay of the videos once they are placed
  *              (T before that); audio is the actuator that can sit anywhere, so it goes where the
  *              videos actually play (see reference())
@@ -190,10 +192,12 @@ export class DelayController {
       this.target = null;
       this.lowerSince = null;
     } else {
-      const naturals = measured.map((s) => s.natural!);
-      const maxNatural = Math.max(...naturals);
-      const wanted = Math.min(maxNatural + o.marginMs, Math.min(...naturals) + o.maxAddedMs);
-      const slowest = measured.find((s) => s.natural === maxNatural)!;
+      // The pace is set at the upper end of the slowest stream's own wander, not its middle: floored
+      // there, that stream holds still too instead of dragging every pair with its jitter.
+      const highs = measured.map((s) => s.naturalHigh ?? s.natural!);
+      const maxHigh = Math.max(...highs);
+      const wanted = Math.min(maxHigh + o.marginMs, Math.min(...measured.map((s) => s.natural!)) + o.maxAddedMs);
+      const slowest = measured[highs.indexOf(maxHigh)]!;
       const band = this.deadband(slowest);
       if (this.target === null || wanted > this.target + band) {
         this.target = wanted;
@@ -300,7 +304,11 @@ export class DelayController {
     const o = this.o;
     const error = aim - s.estimate!; // > 0: the stream plays early
     const band = audio ? this.deadband(s) : Math.max(this.o.videoDeadbandMs, this.deadband(s));
-    const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : Math.abs(error) > band;
+    // A video still on its natural delay is raised onto the floor even when it is early by less than
+    // the step-sized band or its own noise: there it wanders with its jitter, on the floor it holds
+    // still. The raise lands at or above the aim, so it cannot start a hunt.
+    const unboundEarlyVideo = !audio && !s.binding && error > o.deadbandMs;
+    const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : unboundEarlyVideo || Math.abs(error) > band;
     if (!worth) return;
     // A stream playing at its natural delay cannot come down: only drop a target that now sits
     // above the aim (so it does not bind later), never raise one toward an aim below natural.

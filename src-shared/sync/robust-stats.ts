@@ -33,6 +33,17 @@ export function medianStandardError(values: readonly number[]): number {
   return (1.2533 * robustSigma(values)) / Math.sqrt(values.length);
 }
 
+/** The q-quantile (0 ≤ q ≤ 1) of the values, interpolating between order statistics; NaN if empty. */
+export function quantile(values: readonly number[], q: number): number {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = Math.min(1, Math.max(0, q)) * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
 /**
  * Mean of the values left after dropping the lowest and highest `trim` fraction (0.25: the
  * interquartile mean). As robust to spikes as a median while nearly as efficient as a mean; the

@@ -16,7 +16,7 @@
  * the offset is at most natural − target. Until a stream has been moved, its offset is a prior
  * (its kind's typical value, see DelayController options).
  */
-import { blockStandardError, trimmedMean } from './robust-stats';
+import { blockStandardError, quantile, robustSigma, trimmedMean } from './robust-stats';
 
 interface Sample {
   at: number;
@@ -45,6 +45,9 @@ export class StreamDelayModel {
   estimateSe = 0;
   /** Delay without our target, ms (null until first estimated). */
   natural: number | null = null;
+  /** The upper end of the natural delay's own wander (its 90th percentile), ms: where a floor holds
+   *  this stream still most of the time. */
+  naturalHigh: number | null = null;
   /** delay − target while the floor binds, ms. */
   offset: number;
   /** Whether the floor currently binds (the delay is target + offset, not natural). */
@@ -91,6 +94,10 @@ export class StreamDelayModel {
     this.estimate = est;
     this.estimateSe = blockStandardError(this.samples.filter((x) => x.at >= this.settleAt));
     this.learn(est, now);
+    // Learnt only while no target is set, so every sample is the natural delay; bounded by 2 robust
+    // sigmas so that a spike among few samples does not pass for wander. Kept while floored.
+    if (this.applied === 0) this.naturalHigh = Math.max(est, Math.min(quantile(usable, 0.9), est + 2 * robustSigma(usable)));
+    this.naturalHigh ??= this.natural;
   }
 
   private learn(est: number, now: number): void {
