@@ -69,7 +69,7 @@ function simulate(streams: SimStream[], durationMs: number, opts: DelayControlle
     for (const s of streams) {
       if (!active(s, t)) {
         // The caller drops a receiver's target when its track goes away; a new track starts at 0.
-        if (t >= (s.to ?? Infinity)) {
+        if (t >= (s.to ?? Infinity) && t < (s.to ?? Infinity) + dt) {
           applied[s.id] = 0;
           effective[s.id] = 0;
         }
@@ -256,6 +256,20 @@ describe('DelayController', () => {
     // Back: converged within 2 s of its return.
     expect(sim.convergedAfter(9_000)).toBeLessThan(2_000);
     expect(sim.last.state).toBe('inSync');
+  });
+
+  it('a stream that comes back under the same id starts from the offset learnt for it, not the prior', () => {
+    // The audio's true offset is 55 ms, the prior says 35: the first placement lands 20 ms late and
+    // is corrected once learnt. After the publisher rebuilds its connection (the track goes and comes
+    // back), the first placement already uses 55.
+    const audio: SimStream = { id: 'audio', base: 60, offset: 55, periodMs: 20, to: 6_000 };
+    const back: SimStream = { ...audio, from: 8_000, to: undefined };
+    const sim = simulate([audio, back, { ...SCREEN, base: 200 }], 14_000);
+    expect(sim.trace.some((x) => x.t < 8_000 && x.out.removed.includes('audio'))).toBe(true);
+    const firstTarget = (from: number) => sim.trace.find((x) => x.t >= from && (x.applied.audio ?? 0) > 0)!.applied.audio!;
+    expect(Math.abs(firstTarget(0) - (200 - 35))).toBeLessThanOrEqual(5);
+    expect(Math.abs(firstTarget(8_000) - (200 - 55))).toBeLessThanOrEqual(5);
+    expect(sim.convergedAfter(8_000)).toBeLessThan(2_000);
   });
 
   it('a stream joining late (screen share starts) converges within 2 s of the join', () => {

@@ -121,6 +121,10 @@ export interface DelayControllerOutput {
 export class DelayController {
   private readonly o: Required<DelayControllerOptions>;
   private readonly streams = new Map<string, StreamDelayModel>();
+  /** Offsets learnt for streams that went away: a stream that comes back under the same id (the
+   *  publisher rebuilt its connection, e.g. to add a screen share) starts from what was learnt about
+   *  its receiver's plant (audio sink, jitter-buffer band) instead of the prior. */
+  private readonly learntOffsets = new Map<string, number>();
   private target: number | null = null;
   private lowerSince: number | null = null;
   /** Whether the last update reported 'inSync' (the state has hysteresis, see update()). */
@@ -157,7 +161,7 @@ export class DelayController {
     let s = this.streams.get(stream);
     if (!s) {
       const o = this.o;
-      const prior = o.isAudio(stream) ? o.offsetPriorMs.audio : o.offsetPriorMs.video;
+      const prior = this.learntOffsets.get(stream) ?? (o.isAudio(stream) ? o.offsetPriorMs.audio : o.offsetPriorMs.video);
       s = new StreamDelayModel({ windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs }, at, prior);
       this.streams.set(stream, s);
     }
@@ -166,7 +170,7 @@ export class DelayController {
 
   /** Forget a stream now (e.g. its track ended). Its receiver is gone or should be reset. */
   remove(stream: string): void {
-    this.streams.delete(stream);
+    this.forget(stream);
   }
 
   /** The target currently requested for a stream, ms (0 for an unknown stream). */
@@ -180,7 +184,7 @@ export class DelayController {
     const removed: string[] = [];
     for (const [id, s] of this.streams) {
       if (now - s.lastSampleAt > o.staleAfterMs) {
-        this.streams.delete(id);
+        this.forget(id);
         removed.push(id);
         continue;
       }
@@ -196,10 +200,13 @@ export class DelayController {
       // there, that stream holds still too instead of dragging every pair with its jitter.
       const highs = measured.map((s) => s.naturalHigh ?? s.natural!);
       const maxHigh = Math.max(...highs);
-      const wanted = Math.min(maxHigh + o.marginMs, Math.min(...measured.map((s) => s.natural!)) + o.maxAddedMs);
+      const capped = Math.min(...measured.map((s) => s.natural!)) + o.maxAddedMs;
+      const wanted = Math.min(maxHigh + o.marginMs, capped);
       const slowest = measured[highs.indexOf(maxHigh)]!;
       const band = this.deadband(slowest);
-      if (this.target === null || wanted > this.target + band) {
+      // The cap binds at once (a newly measured fast stream must not be held back by more than it);
+      // only a lower natural pace waits out the hold.
+      if (this.target === null || wanted > this.target + band || this.target > capped) {
         this.target = wanted;
         this.lowerSince = null;
       } else if (wanted < this.target - band) {
@@ -279,6 +286,12 @@ export class DelayController {
   }
 
   // ---- internals ----------------------------------------------------------------------------------
+
+  private forget(stream: string): void {
+    const s = this.streams.get(stream);
+    if (s?.offsetLearnt) this.learntOffsets.set(stream, s.offset);
+    this.streams.delete(stream);
+  }
 
   /**
    * Where audio should play: at the videos. Both actuators are coarse, in different ways. A video

@@ -52,6 +52,8 @@ export class StreamDelayModel {
   offset: number;
   /** Whether the floor currently binds (the delay is target + offset, not natural). */
   binding = false;
+  /** Whether `offset` has been measured (seen while the floor bound), not just assumed. */
+  offsetLearnt = false;
   /** Samples before this time may still show a change in progress. */
   private settleAt = Number.NEGATIVE_INFINITY;
   /** Estimate and target when the last change was made, to judge how the delay answered it. */
@@ -124,7 +126,10 @@ export class StreamDelayModel {
         if (direction > 0) this.offset = Math.min(this.offset, est - this.applied);
       }
     }
-    if (this.binding) this.offset = Math.max(0, est - this.applied);
+    if (this.binding) {
+      this.offset = Math.max(0, est - this.applied);
+      this.offsetLearnt = true;
+    }
     else this.natural = est;
     this.natural ??= est;
   }
