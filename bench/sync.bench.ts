@@ -7,8 +7,10 @@
  *
  * Timeline: receivers join (sync on) → join convergence → screen share starts → its convergence →
  * ON window (BENCH_SYNC_SECONDS, default 30, after BENCH_SYNC_WARMUP_S, default 2) → sync turned off →
- * OFF window (same length, after warm-up + 3 s for the targets to ramp down). Prints one JSON object.
+ * OFF window (same length, after warm-up + 3 s for the targets to ramp down). Prints one JSON object;
+ * BENCH_SYNC_DUMP=<file> also writes every raw observation the figures come from.
  */
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
@@ -40,6 +42,8 @@ async function main() {
 
     const pub = await room.publisher.drain();
     const recs = await Promise.all(room.receivers.map((r) => r.drain()));
+    // Every raw observation, for diagnosis (BENCH_SYNC_DUMP=<file>).
+    if (process.env.BENCH_SYNC_DUMP) writeFileSync(process.env.BENCH_SYNC_DUMP, JSON.stringify({ ev: { screen: screenAt, onFrom, onTo, offFrom, offTo }, pub, recs }));
     const joinConv = recs.map((r) => {
       const welcome = r.events.find((e) => e.what === 'welcome')!.at;
       const firstMedia = r.events.find((e) => e.what === 'media:camera')?.at ?? welcome;

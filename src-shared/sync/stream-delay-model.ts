@@ -116,7 +116,14 @@ export class StreamDelayModel {
         this.settleAt = now;
         return;
       }
-      if (Math.abs(moved) > tol && Math.sign(moved) === direction) {
+      const nearNatural = this.natural !== null && est <= this.natural + 2 * tol;
+      if (Math.abs(moved) > tol && direction < 0 && est > this.applied + this.offset + tol && nearNatural) {
+        // A lowered floor that the delay came down from, to about where the stream played on its own
+        // and clearly above the new floor: the floor was released and the stream is back on its
+        // natural delay (drifted a little since it was last seen). Taking it for the floor would
+        // learn a too large offset.
+        this.binding = false;
+      } else if (Math.abs(moved) > tol && Math.sign(moved) === direction) {
         // The delay answered the change: the floor binds (or, back at target 0, no longer does).
         this.binding = this.applied > 0;
       } else if (Math.abs(b.expected) > 2 * tol) {
@@ -129,8 +136,7 @@ export class StreamDelayModel {
     if (this.binding) {
       this.offset = Math.max(0, est - this.applied);
       this.offsetLearnt = true;
-    }
-    else this.natural = est;
+    } else this.natural = est;
     this.natural ??= est;
   }
 

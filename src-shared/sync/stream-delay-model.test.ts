@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { StreamDelayModel } from './stream-delay-model';
+
+const OPTIONS = { windowMs: 3_000, minSamples: 8, slewMsPerS: 100, reassessMs: 500, responseTolMs: 5 };
+
+/** Feeds the model a delay every 20 ms over [from, to) and refreshes it as the controller does. */
+function feed(m: StreamDelayModel, from: number, to: number, delay: (t: number) => number): void {
+  for (let t = from; t < to; t += 20) {
+    m.add(t, delay(t));
+    if (t % 50 === 0) m.refresh(t);
+  }
+}
+
+describe('StreamDelayModel', () => {
+  it('learns the floor offset from a raise the delay answers', () => {
+    const m = new StreamDelayModel(OPTIONS, 0, 35);
+    feed(m, 0, 2_000, () => 100);
+    expect(m.natural).toBeCloseTo(100, 0);
+    m.apply(100, 2_000); // predicted: max(100, 100 + 35) = 135; the plant gives 100 + 46
+    feed(m, 2_000, 5_000, (t) => Math.min(146, 100 + (t - 2_000) / 10));
+    expect(m.binding).toBe(true);
+    expect(m.offset).toBeCloseTo(46, 0);
+    expect(m.offsetLearnt).toBe(true);
+  });
+
+  it('a lowered floor the delay stays clearly above was released: the natural delay is learnt, not a new offset', () => {
+    const m = new StreamDelayModel(OPTIONS, 0, 46);
+    feed(m, 0, 2_000, () => 100);
+    m.apply(71, 2_000); // floor at 71 + 46 = 117
+    feed(m, 2_000, 5_000, (t) => Math.min(117, 100 + (t - 2_000) / 10));
+    expect(m.binding).toBe(true);
+    // The natural delay drifts up to 108 meanwhile; lowering the floor to 29 (+ 46 = 75) releases it.
+    m.apply(29, 5_000);
+    feed(m, 5_000, 8_000, () => 108);
+    expect(m.binding).toBe(false);
+    expect(m.natural).toBeCloseTo(108, 0);
+    expect(m.offset).toBeCloseTo(46, 0);
+    expect(m.predict(80)).toBeCloseTo(126, 0);
+  });
+});
