@@ -16,7 +16,7 @@ import { pairSkews } from '../../src-shared/sync/media-timeline';
 import type { RemoteMedia } from '../rtc/peer-manager';
 import { CaptureTimestamps, type PeerConnectionInfo } from './capture-timestamps';
 import type { FrameHolds } from './capture-worker';
-import { AUDIO_REPORT_LAG_MS, probeAudio, probeVideo, type PresentedSample, type Probe } from './media-probes';
+import { AUDIO_REPORT_LAG_MS, measureDisplayRefresh, probeAudio, probeVideo, type PresentedSample, type Probe } from './media-probes';
 import type { PresentedMediaClock, SessionClockLike, SyncStats } from './sync-contracts';
 
 export interface MediaSyncDeps {
@@ -118,6 +118,14 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   // jitter buffer's report and the track (stream-delay-model.ts, media-probes.ts).
   const controllerOptions = { offsetPriorMs: { audio: sinkLatency + OFFSET_PRIOR_MS + AUDIO_REPORT_LAG_MS, video: OFFSET_PRIOR_MS }, ...deps.controller };
   let controller = new DelayController(controllerOptions);
+  // Video delays move in whole display refreshes; the controller sizes its video deadband from it.
+  let refreshMs: number | null = null;
+  const refreshProbe = typeof requestAnimationFrame === 'function'
+    ? measureDisplayRefresh((ms) => {
+        refreshMs = ms;
+        controller.setDisplayRefreshMs(ms);
+      })
+    : null;
   let last: DelayControllerOutput | null = null;
   const tracked = new Map<string, Tracked>();
   const listeners = new Set<(s: DelaySample) => void>();
@@ -254,6 +262,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       for (const t of tracked.values()) setTarget(t, null);
       // The controller assumes targets start at 0 (the browser default): start it afresh.
       controller = new DelayController(controllerOptions);
+      if (refreshMs !== null) controller.setDisplayRefreshMs(refreshMs);
       last = null;
     },
     lastOutput: () => last,
@@ -286,6 +295,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       disposed = true;
       clearInterval(timer);
       clearInterval(sinkTimer);
+      refreshProbe?.dispose();
       for (const key of [...tracked.keys()]) drop(key);
       listeners.clear();
       capture.dispose();

@@ -95,3 +95,24 @@ export function probeAudio(receiver: RTCRtpReceiver, onSample: (s: PresentedSamp
   }, pollMs);
   return { dispose: () => clearInterval(timer) };
 }
+
+/**
+ * The display's refresh interval, ms: the median of 30 requestAnimationFrame intervals, reported
+ * once. Video delays move in steps of it (see DelayController.setDisplayRefreshMs). Nothing is
+ * reported while the page is hidden (no animation frames).
+ */
+export function measureDisplayRefresh(onResult: (ms: number) => void, win: Pick<Window, 'requestAnimationFrame' | 'cancelAnimationFrame'> = window): Probe {
+  const deltas: number[] = [];
+  let last: number | null = null;
+  let handle = win.requestAnimationFrame(function tick(t: number) {
+    if (last !== null) deltas.push(t - last);
+    last = t;
+    if (deltas.length < 30) {
+      handle = win.requestAnimationFrame(tick);
+      return;
+    }
+    deltas.sort((a, b) => a - b);
+    onResult(deltas[deltas.length >> 1]!);
+  });
+  return { dispose: () => win.cancelAnimationFrame(handle) };
+}

@@ -15,6 +15,8 @@ interface SimStream {
   jitter?: number;
   /** The natural delay itself wanders: ± this, as a 2 s sine, ms (a floor above it holds it still). */
   wanderMs?: number;
+  /** Video shown at display refreshes: above its natural delay it takes only values natural + k·grid. */
+  gridMs?: number;
   /** Mean spacing of measurements, ms (irregular: ±50 %). */
   periodMs?: number;
   /** Active over [from, to) of simulated time. */
@@ -60,7 +62,10 @@ function simulate(streams: SimStream[], durationMs: number, opts: DelayControlle
   const noiseFree = (s: SimStream, t: number) => {
     const eff = effective[s.id] ?? 0;
     const base = s.base + (s.wanderMs ?? 0) * Math.sin((2 * Math.PI * t) / 2_000);
-    return plant.model === 'add' ? base + eff : Math.max(base, eff + offsetOf(s));
+    if (plant.model === 'add') return base + eff;
+    const floor = eff + offsetOf(s);
+    if (floor <= base) return base;
+    return s.gridMs ? base + Math.ceil((floor - base) / s.gridMs - 1e-9) * s.gridMs : floor;
   };
   let maxApplied = 0;
   let maxAdded = 0;
@@ -198,6 +203,31 @@ describe('DelayController', () => {
     const skews = sim.trace.filter((x) => x.t >= 5_000).map((x) => Math.abs(x.trueDelay.camera! - x.trueDelay.audio!));
     expect(Math.max(...skews)).toBeLessThanOrEqual(10);
     expect(sim.maxAdded).toBeLessThanOrEqual(60);
+  });
+
+  it('video on display refreshes: one step late is corrected when the refresh is known, and nothing hunts', () => {
+    // Camera and screen are shown at the same 60 Hz refreshes; the camera's true offset (8 ms) is
+    // not the prior (5), so its first floor lands one refresh (16.7 ms) after the screen.
+    const grid = 1_000 / 60;
+    const camera: SimStream = { id: 'camera', base: 170 - 4 * grid, offset: 8, gridMs: grid };
+    const screen: SimStream = { id: 'screen', base: 170, gridMs: grid };
+    const audio: SimStream = { id: 'audio', base: 60, periodMs: 20 };
+    const gap = (sim: SimResult) => {
+      const end = sim.trace[sim.trace.length - 1]!.trueDelay;
+      return Math.abs(end.camera! - end.screen!);
+    };
+    // Refresh unknown: the 17 ms default band (half a 30 Hz refresh) leaves the camera a step late.
+    expect(gap(simulate([audio, camera, screen], 10_000))).toBeCloseTo(grid, 0);
+    // Refresh known (60 Hz): band 10 ms; the camera comes down onto the screen's refresh, once.
+    const known = simulate([audio, camera, screen], 10_000, { displayRefreshMs: grid });
+    expect(gap(known)).toBeLessThan(1);
+    expect(known.directionChanges('camera')).toBeLessThanOrEqual(1);
+    // 30 Hz refreshes (33 ms) known: band 20 ms; whatever step it lands on, no back and forth.
+    for (const offset of [8, 20, 30]) {
+      const slow = simulate([audio, { ...camera, offset, gridMs: 2 * grid }, { ...screen, gridMs: 2 * grid }], 12_000, { displayRefreshMs: 2 * grid });
+      expect(slow.directionChanges('camera', 4_000)).toBe(0);
+      expect(slow.convergedAfter(0)).toBeLessThan(4_000);
+    }
   });
 
   it('learns the floor offset when the prior is wrong, and converges on an additive plant too, without runaway', () => {

@@ -9,11 +9,15 @@
  *
  * The plant (measured in Chromium 156, see stream-delay-model.ts): a target is a floor, not an
  * addition: delay_s = max(natural_s, target_s + offset_s). Each stream's model learns natural and
- * offset from how its delay answers a change; until then the offset is a prior per kind.
+ * offset from how its delay answers a change; until then the offset is a prior per kind, or the
+ * offset learnt for the same stream id before it went away (a publisher rebuilding its connection).
  *
  * Control law (at each update):
- *   T        = max_s natural_s                 the slowest stream sets the pace, left at its own
- *              capped at min_s natural_s + maxAdded   delay; never more than the cap added to anyone
+ *   T        = max_s high_s                    the slowest stream sets the pace: high_s is the upper
+ *              capped at min_s natural_s + maxAdded   end of its natural delay's own wander (90th
+ *                                              percentile), so that, floored there, it holds still
+ *                                              too; never more than the cap added to anyone (the
+ *                                              cap binds at once, a lower pace only after a hold)
  *   video v  : target_v = T − offset_v, moved only when |T − delay_v| exceeds about half a display
  *              refresh (videoDeadbandMs): a frame is shown at a refresh, so a video's delay moves in
  *              whole steps and a finer correction would hunt between two of them; except that a
@@ -71,8 +75,11 @@ export interface DelayControllerOptions {
   deadbandMs?: number;
   /** Smallest deadband for video, ms. A video frame can only be shown at a display refresh, so its
    *  delay moves in steps of a refresh (16.7 ms at 60 Hz); a correction smaller than about half a
-   *  step either does nothing or flips the stream a whole step, and chasing that hunts. */
+   *  step either does nothing or flips the stream a whole step, and chasing that hunts. Default 17
+   *  (half a 30 Hz refresh), or VIDEO_DEADBAND_PER_REFRESH × displayRefreshMs when that is known. */
   videoDeadbandMs?: number;
+  /** The display's refresh interval, ms, if measured (see setDisplayRefreshMs). */
+  displayRefreshMs?: number;
   /** Largest change of one stream's target in one step, ms. */
   maxStepMs?: number;
   /** Streams whose delays differ by at most this are "in sync", ms. */
@@ -118,6 +125,15 @@ export interface DelayControllerOutput {
   addedDelayMs: number;
 }
 
+/**
+ * The video deadband as a fraction of the display refresh. A video's delay can only take values a
+ * whole refresh apart; a correction that crosses to the neighbouring value leaves an error of
+ * (refresh − the error it corrected), so with a band of at least half a refresh no correction can
+ * be followed by one back (no hunting); 0.6 leaves a margin for measurement noise.
+ */
+export const VIDEO_DEADBAND_PER_REFRESH = 0.6;
+const videoDeadbandFor = (refreshMs: number) => VIDEO_DEADBAND_PER_REFRESH * refreshMs;
+
 export class DelayController {
   private readonly o: Required<DelayControllerOptions>;
   private readonly streams = new Map<string, StreamDelayModel>();
@@ -140,7 +156,8 @@ export class DelayController {
       assumedSlewMsPerS: opts.assumedSlewMsPerS ?? 100,
       reassessMs: opts.reassessMs ?? 500,
       deadbandMs: opts.deadbandMs ?? 5,
-      videoDeadbandMs: opts.videoDeadbandMs ?? 17,
+      videoDeadbandMs: opts.videoDeadbandMs ?? (opts.displayRefreshMs ? videoDeadbandFor(opts.displayRefreshMs) : 17),
+      displayRefreshMs: opts.displayRefreshMs ?? 0,
       maxStepMs: opts.maxStepMs ?? 250,
       syncToleranceMs: opts.syncToleranceMs ?? 20,
       decreaseHoldMs: opts.decreaseHoldMs ?? 1_000,
@@ -166,6 +183,13 @@ export class DelayController {
       this.streams.set(stream, s);
     }
     s.add(at, delayMs);
+  }
+
+  /** The display's refresh interval as measured by the renderer, ms: sizes the video deadband. */
+  setDisplayRefreshMs(ms: number): void {
+    if (!Number.isFinite(ms) || ms <= 0) return;
+    this.o.displayRefreshMs = ms;
+    this.o.videoDeadbandMs = videoDeadbandFor(ms);
   }
 
   /** Forget a stream now (e.g. its track ended). Its receiver is gone or should be reset. */
