@@ -6,7 +6,7 @@
  *
  * Publishes a list of LocalStreams for the PeerManager: a 'camera' stream (mic + camera tracks)
  * and a 'screen' stream. A new MediaStream object is made whenever the set of tracks changes, so
- * the peers are rebuilt; muting the mic only toggles `track.enabled` (no renegotiation).
+ * the peers renegotiate; muting the mic only toggles `track.enabled` (no renegotiation).
  */
 import { Emitter } from './emitter';
 import type { LocalStream } from './peer-manager';

@@ -3,7 +3,7 @@ import type { SignalData } from '../../src-shared/signaling-protocol';
 import { FRESH_LINK_MS, PeerManager, type RemoteMedia } from './peer-manager';
 import { FakePeer, FakeTimers, type FakeStream } from './test-fakes';
 
-function setup(selfId: string) {
+function setup(selfId: string, { renegotiates = true } = {}) {
   const link = { online: true };
   const timers = new FakeTimers();
   const peers: FakePeer[] = [];
@@ -14,6 +14,7 @@ function setup(selfId: string) {
     selfId,
     createPeer: (options, callbacks) => {
       const peer = new FakePeer(options, callbacks);
+      if (!renegotiates) peer.setStreams = undefined;
       peers.push(peer);
       return peer;
     },
@@ -129,14 +130,53 @@ describe('PeerManager as publisher', () => {
     expect(alive(t.peers)).toHaveLength(1);
   });
 
-  it('rebuilds all sending peers when local media change', () => {
+  it('renegotiates connected peers when local media change, and sends the new kinds with their signals', () => {
     t.manager.setLocalStreams([{ kind: 'camera', stream: cam }]);
+    for (const p of t.peers) p.callbacks.connect();
     t.manager.setLocalStreams([{ kind: 'camera', stream: cam }, { kind: 'screen', stream: screen }]);
-    expect(t.peers.slice(0, 2).every((p) => p.destroyed)).toBe(true);
+    expect(t.peers).toHaveLength(2);
     expect(alive(t.peers)).toHaveLength(2);
-    expect(alive(t.peers)[0]!.options.streams).toEqual([cam, screen]);
+    const both = { streams: ['cam-stream', 'screen-stream'], kinds: { 'cam-stream': 'camera', 'screen-stream': 'screen' } };
+    expect(t.peers.map((p) => p.renegotiations)).toEqual([[both], [both]]);
+    t.peers[0]!.callbacks.signal({ type: 'offer', sdp: 're' });
+    expect(t.sent.at(-1)!.data.payload).toEqual({ peer: 'peer-1', signal: { type: 'offer', sdp: 're' }, kinds: both.kinds });
     t.manager.setLocalStreams([{ kind: 'camera', stream: cam }, { kind: 'screen', stream: screen }]);
-    expect(t.peers).toHaveLength(4);
+    t.manager.setLocalStreams([{ kind: 'camera', stream: cam }]);
+    expect(t.peers[1]!.renegotiations.at(-1)).toEqual({ streams: ['cam-stream'], kinds: { 'cam-stream': 'camera' } });
+    expect(t.peers).toHaveLength(2);
+  });
+
+  it('rebuilds a peer that is still connecting, and every peer when a stream changes kind', () => {
+    t.manager.setLocalStreams([{ kind: 'camera', stream: cam }]);
+    t.peers[0]!.callbacks.connect();
+    t.manager.setLocalStreams([{ kind: 'camera', stream: cam }, { kind: 'screen', stream: screen }]);
+    expect(t.peers[0]!.destroyed).toBe(false);
+    expect(t.peers[1]!.destroyed).toBe(true);
+    expect(t.peers[2]!.options.streams).toEqual([cam, screen]);
+    t.manager.setLocalStreams([{ kind: 'screen', stream: cam }]);
+    expect(alive(t.peers).map((p) => p.options.streams)).toEqual([[cam], [cam]]);
+    expect(t.peers.slice(0, 3).every((p) => p.destroyed)).toBe(true);
+  });
+
+  it('drops every sending peer when we stop publishing', () => {
+    t.manager.setLocalStreams([{ kind: 'camera', stream: cam }]);
+    for (const p of t.peers) p.callbacks.connect();
+    t.manager.setLocalStreams([]);
+    expect(alive(t.peers)).toHaveLength(0);
+    expect(t.peers.every((p) => p.renegotiations.length === 0)).toBe(true);
+  });
+
+  it('rebuilds connected peers that cannot renegotiate', () => {
+    const t2 = setup('h', { renegotiates: false });
+    t2.manager.setParticipants(room);
+    t2.manager.setLocalStreams([{ kind: 'camera', stream: cam }]);
+    for (const p of t2.peers) p.callbacks.connect();
+    t2.manager.setLocalStreams([{ kind: 'camera', stream: cam }, { kind: 'screen', stream: screen }]);
+    expect(t2.peers.slice(0, 2).every((p) => p.destroyed)).toBe(true);
+    expect(alive(t2.peers).map((p) => p.options.streams)).toEqual([
+      [cam, screen],
+      [cam, screen],
+    ]);
   });
 
   it('honours a restart request for the failed peer, ignores one racing a fresh offer', () => {
@@ -204,6 +244,23 @@ describe('PeerManager as receiver', () => {
     t.manager.handleSignal('h', { publisherId: 'h', payload: { peer: 'p1', signal: { candidate: 'late' } } });
     expect(t.peers).toHaveLength(2);
     expect(t.peers[1]!.received).toHaveLength(1);
+  });
+
+  it('takes a renegotiation on the same peer: new streams filed by their new kinds, removed ones dropped', () => {
+    t.manager.handleSignal('h', offer('p1', { kinds: { 'cam-stream': 'camera' } }));
+    const peer = t.peers[0]!;
+    peer.callbacks.connect();
+    peer.callbacks.stream(cam);
+    const other: FakeStream = { id: 'other-stream' };
+    t.manager.handleSignal('h', offer('p1', { kinds: { 'cam-stream': 'camera', 'other-stream': 'screen' } }));
+    expect(t.peers).toHaveLength(1);
+    expect(peer.received).toHaveLength(2);
+    peer.callbacks.stream(other);
+    expect(t.media.get('h')).toEqual({ camera: cam, screen: other });
+    peer.callbacks.streamRemoved(other);
+    expect(t.media.get('h')).toEqual({ camera: cam });
+    peer.callbacks.streamRemoved(cam);
+    expect(t.media.get('h')).toEqual({});
   });
 
   it('asks the publisher for a new peer when its peer dies and none replaces it', () => {

@@ -7,8 +7,11 @@
  * - A peer destroyed by an ICE failure (or any error) on a link we still want is replaced by a NEW
  *   peer with a new id, after a short backoff. A receiver whose peer dies asks the publisher for a
  *   new one (a `restart` payload).
- * - Local media changes rebuild our sending peers (new ids); receivers swap to the new peer when
- *   its first signal arrives, and ignore anything still in flight for the old id.
+ * - Local media changes are renegotiated on connected peers (a screen share starting or stopping
+ *   leaves the voice and camera playing, and the receiver's jitter buffers and synchronizer keep
+ *   what they learnt). A peer still connecting, or one that cannot renegotiate, is rebuilt (new id);
+ *   receivers swap to the new peer when its first signal arrives, and ignore anything still in
+ *   flight for the old id.
  */
 import type { IceServer, Role, SignalData } from '../../src-shared/signaling-protocol';
 import { diffSets, planLinks, type StreamKind } from './peer-plan';
@@ -22,13 +25,17 @@ export interface PeerCallbacks<S> {
   signal(data: Record<string, unknown>): void;
   connect(): void;
   stream(stream: S): void;
+  /** A remote stream lost its last track (the publisher stopped sending it). */
+  streamRemoved(stream: S): void;
   /** The peer is gone (closed or failed). Not called after our own destroy(). */
   close(error?: { code?: string; message: string }): void;
 }
 
-export interface PeerHandle {
+export interface PeerHandle<S = unknown> {
   signal(data: Record<string, unknown>): void;
   destroy(): void;
+  /** Sends exactly these streams from now on, by renegotiating (initiator only). */
+  setStreams?(streams: S[], kinds: Record<string, StreamKind>): void;
 }
 
 export interface PeerOptions<S> {
@@ -39,7 +46,7 @@ export interface PeerOptions<S> {
   iceServers: IceServer[];
 }
 
-export type PeerFactory<S> = (options: PeerOptions<S>, callbacks: PeerCallbacks<S>) => PeerHandle;
+export type PeerFactory<S> = (options: PeerOptions<S>, callbacks: PeerCallbacks<S>) => PeerHandle<S>;
 
 export interface LocalStream<S> {
   kind: StreamKind;
@@ -64,10 +71,12 @@ export interface PeerManagerDeps<S> {
   retryDelay?(failures: number): number;
 }
 
-interface SendLink {
+interface SendLink<S> {
   receiverId: string;
   peerId: string;
-  handle: PeerHandle;
+  handle: PeerHandle<S>;
+  /** Kinds of the streams this peer sends, by stream id (sent with every signal). */
+  kinds: Record<string, StreamKind>;
   connected: boolean;
   createdAt: number;
   failures: number;
@@ -79,7 +88,7 @@ interface SendLink {
 interface ReceiveLink<S> {
   publisherId: string;
   peerId: string;
-  handle: PeerHandle | null;
+  handle: PeerHandle<S> | null;
   connected: boolean;
   kinds: Record<string, StreamKind>;
   streams: S[];
@@ -92,7 +101,7 @@ interface ReceiveLink<S> {
 export const FRESH_LINK_MS = 3_000;
 
 export class PeerManager<S extends StreamLike> {
-  private readonly sends = new Map<string, SendLink>();
+  private readonly sends = new Map<string, SendLink<S>>();
   private readonly receives = new Map<string, ReceiveLink<S>>();
   private readonly retired = new Set<string>();
   private participants: { id: string; role: Role }[] = [];
@@ -106,12 +115,27 @@ export class PeerManager<S extends StreamLike> {
     this.iceServers = servers;
   }
 
-  /** Replaces what we publish. Rebuilds every sending peer when the set of streams changed. */
+  /**
+   * Replaces what we publish. A connected peer renegotiates to the new set; any other sending peer
+   * is rebuilt. A stream that stays but changes kind rebuilds them all (the receiver files media by
+   * the kind it first heard).
+   */
   setLocalStreams(streams: LocalStream<S>[]): void {
-    const same = streams.length === this.local.length && streams.every((s, i) => s.stream === this.local[i]?.stream && s.kind === this.local[i]?.kind);
+    const before = this.local;
+    const same = streams.length === before.length && streams.every((s, i) => s.stream === before[i]?.stream && s.kind === before[i]?.kind);
     this.local = [...streams];
     if (same) return;
-    for (const receiverId of [...this.sends.keys()]) this.dropSend(receiverId);
+    const kindKept = streams.every((s) => before.every((b) => b.stream !== s.stream || b.kind === s.kind));
+    const kinds = this.kindsMap();
+    for (const [receiverId, link] of [...this.sends]) {
+      if (kindKept && streams.length > 0 && link.connected && link.handle.setStreams) {
+        link.kinds = kinds;
+        link.handle.setStreams(
+          streams.map((l) => l.stream),
+          kinds,
+        );
+      } else this.dropSend(receiverId);
+    }
     this.reconcile();
   }
 
@@ -211,7 +235,7 @@ export class PeerManager<S extends StreamLike> {
     const peerId = this.deps.newId();
     const publisherId = this.deps.selfId;
     const kinds = this.kindsMap();
-    const link: SendLink = { receiverId, peerId, handle: null as unknown as PeerHandle, connected: false, createdAt: this.deps.now(), failures, retryTimer: null, undelivered: false };
+    const link: SendLink<S> = { receiverId, peerId, handle: null as unknown as PeerHandle<S>, kinds, connected: false, createdAt: this.deps.now(), failures, retryTimer: null, undelivered: false };
     this.sends.set(receiverId, link);
     const current = () => this.sends.get(receiverId) === link;
     this.deps.onLinkState?.({ publisherId, receiverId }, 'connecting');
@@ -219,7 +243,7 @@ export class PeerManager<S extends StreamLike> {
       { initiator: true, streams: this.local.map((l) => l.stream), kinds, iceServers: this.iceServers },
       {
         signal: (signal) => {
-          if (current() && this.deps.sendSignal(receiverId, { publisherId, payload: { peer: peerId, signal, kinds } }) === false) link.undelivered = true;
+          if (current() && this.deps.sendSignal(receiverId, { publisherId, payload: { peer: peerId, signal, kinds: link.kinds } }) === false) link.undelivered = true;
         },
         connect: () => {
           if (!current()) return;
@@ -228,6 +252,7 @@ export class PeerManager<S extends StreamLike> {
           this.deps.onLinkState?.({ publisherId, receiverId }, 'connected');
         },
         stream: () => {},
+        streamRemoved: () => {},
         close: () => {
           if (!current()) return;
           this.retired.add(peerId);
@@ -237,7 +262,7 @@ export class PeerManager<S extends StreamLike> {
           // Rebuild with a NEW peer; keep a placeholder so reconcile() does not race us.
           const next = failures + (link.connected ? 0 : 1);
           const delay = this.deps.retryDelay?.(next) ?? Math.min(5_000, 250 * 2 ** next);
-          const placeholder: SendLink = { ...link, handle: { signal() {}, destroy() {} }, connected: false, retryTimer: null, undelivered: false };
+          const placeholder: SendLink<S> = { ...link, handle: { signal() {}, destroy() {} }, connected: false, retryTimer: null, undelivered: false };
           this.sends.set(receiverId, placeholder);
           placeholder.retryTimer = this.deps.setTimeout(() => {
             if (this.sends.get(receiverId) !== placeholder) return;
@@ -283,6 +308,11 @@ export class PeerManager<S extends StreamLike> {
         stream: (stream) => {
           if (!current()) return;
           if (!link.streams.some((s) => s.id === stream.id)) link.streams.push(stream);
+          this.emitMedia(link);
+        },
+        streamRemoved: (stream) => {
+          if (!current() || !link.streams.some((s) => s.id === stream.id)) return;
+          link.streams = link.streams.filter((s) => s.id !== stream.id);
           this.emitMedia(link);
         },
         close: () => {

@@ -6,7 +6,8 @@
  * simple-peer keeps its RTCPeerConnection in the private `_pc`; the synchronizer needs it (encoded
  * transforms on senders/receivers, jitterBufferTarget on receivers), so `onPeerConnection` hands it
  * out right after construction: the senders for our streams exist by then (simple-peer adds them in
- * its constructor) and no remote track has arrived yet.
+ * its constructor) and no remote track has arrived yet. It is called again, with the new streams,
+ * right after a renegotiation added senders (before the offer goes out, so before any frame is sent).
  */
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { PeerFactory } from './peer-manager';
@@ -19,6 +20,7 @@ export interface SimplePeerHooks {
 
 export function createSimplePeerFactory(hooks: SimplePeerHooks = {}): PeerFactory<MediaStream> {
   return (options, callbacks) => {
+    let sent = [...options.streams];
     const peer = new SimplePeer({
       initiator: options.initiator,
       trickle: true,
@@ -26,13 +28,15 @@ export function createSimplePeerFactory(hooks: SimplePeerHooks = {}): PeerFactor
       config: { iceServers: options.iceServers as RTCIceServer[] },
     });
     const pc = (peer as unknown as { _pc?: RTCPeerConnection })._pc;
-    if (pc && hooks.onPeerConnection) {
+    const tellHook = (streams: MediaStream[], kinds: Record<string, StreamKind>) => {
+      if (!pc || !hooks.onPeerConnection) return;
       try {
-        hooks.onPeerConnection(pc, { initiator: options.initiator, streams: options.streams, kinds: options.kinds ?? {} });
+        hooks.onPeerConnection(pc, { initiator: options.initiator, streams, kinds });
       } catch {
         // A hook failing (e.g. no encoded transforms here) must not break the call itself.
       }
-    }
+    };
+    tellHook(options.streams, options.kinds ?? {});
     let ownDestroy = false;
     let closed = false;
     const close = (error?: { code?: string; message: string }) => {
@@ -44,8 +48,15 @@ export function createSimplePeerFactory(hooks: SimplePeerHooks = {}): PeerFactor
     peer.on('connect', () => callbacks.connect());
     // Remote camera audio arrives outside libwebrtc's lip-sync group (see sync-group.ts) and is put
     // back into its camera stream here.
-    const rejoiner = new StreamRejoiner<MediaStream, MediaStreamTrack>((stream) => callbacks.stream(stream));
-    peer.on('stream', (stream: MediaStream) => rejoiner.push(stream));
+    const rejoiner = new StreamRejoiner<MediaStream, MediaStreamTrack>(
+      (stream) => callbacks.stream(stream),
+      (stream) => callbacks.streamRemoved(stream),
+    );
+    peer.on('stream', (stream: MediaStream) => {
+      // simple-peer says nothing when a renegotiation stops a remote track; the stream does.
+      stream.addEventListener('removetrack', (e) => rejoiner.removed(stream, e.track));
+      rejoiner.push(stream);
+    });
     peer.on('error', (err: Error & { code?: string }) => {
       close({ code: err.code, message: err.message });
     });
@@ -64,6 +75,20 @@ export function createSimplePeerFactory(hooks: SimplePeerHooks = {}): PeerFactor
       destroy() {
         ownDestroy = true;
         peer.destroy();
+      },
+      setStreams(streams, kinds) {
+        if (closed || ownDestroy) return;
+        try {
+          // Removed first: a track kept in a new stream object (camera toggled) needs its old sender gone.
+          for (const stream of sent) if (!streams.includes(stream)) peer.removeStream(stream);
+          for (const stream of streams) if (!sent.includes(stream)) peer.addStream(stream);
+          sent = [...streams];
+        } catch (err) {
+          // The manager rebuilds a peer that errs.
+          peer.destroy(Object.assign(err instanceof Error ? err : new Error(String(err)), { code: 'ERR_RENEGOTIATE' }));
+          return;
+        }
+        tellHook(streams, kinds);
       },
     };
   };

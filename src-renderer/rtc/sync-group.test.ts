@@ -46,7 +46,24 @@ describe('unsyncAudio', () => {
 });
 
 describe('StreamRejoiner', () => {
-  const stream = (id: string, tracks: string[]) => ({ id, tracks: [...tracks], getTracks() { return this.tracks; }, addTrack(t: string) { this.tracks.push(t); } });
+  const stream = (id: string, tracks: string[]) => ({
+    id,
+    tracks: [...tracks],
+    getTracks() {
+      return this.tracks;
+    },
+    addTrack(t: string) {
+      this.tracks.push(t);
+    },
+    removeTrack(t: string) {
+      this.tracks = this.tracks.filter((x) => x !== t);
+    },
+  });
+  // What the browser does on 'removetrack': the track is already out of the stream when we hear of it.
+  const browserRemoves = (r: StreamRejoiner<ReturnType<typeof stream>, string>, s: ReturnType<typeof stream>, t: string) => {
+    s.removeTrack(t);
+    r.removed(s, t);
+  };
 
   it('holds the unsynced audio until its camera stream arrives, then emits one stream with both', () => {
     const emitted: { id: string; tracks: string[] }[] = [];
@@ -70,5 +87,40 @@ describe('StreamRejoiner', () => {
       { id: 'cam', tracks: ['video'] },
       { id: 'cam', tracks: ['video', 'audio'] },
     ]);
+  });
+
+  it('reports a stream gone once its own tracks and its merged audio have left', () => {
+    const gone: string[] = [];
+    const r = new StreamRejoiner<ReturnType<typeof stream>, string>(() => {}, (s) => gone.push(s.id));
+    const cam = stream('cam', ['video']);
+    const camAudio = stream('cam~a', ['audio']);
+    const screen = stream('screen', ['screen-video']);
+    r.push(cam);
+    r.push(camAudio);
+    r.push(screen);
+    browserRemoves(r, screen, 'screen-video');
+    expect(gone).toEqual(['screen']);
+    browserRemoves(r, cam, 'video');
+    expect(gone).toEqual(['screen']); // the merged audio still plays
+    browserRemoves(r, camAudio, 'audio');
+    expect(cam.getTracks()).toEqual([]);
+    expect(gone).toEqual(['screen', 'cam']);
+    browserRemoves(r, screen, 'screen-video');
+    expect(gone).toEqual(['screen', 'cam']); // reported once
+  });
+
+  it('drops held audio that left before its camera stream came, and keeps a stream that still has tracks', () => {
+    const gone: string[] = [];
+    const emitted: { id: string; tracks: string[] }[] = [];
+    const r = new StreamRejoiner<ReturnType<typeof stream>, string>((s) => emitted.push({ id: s.id, tracks: [...s.getTracks()] }), (s) => gone.push(s.id));
+    const camAudio = stream('cam~a', ['audio']);
+    r.push(camAudio);
+    browserRemoves(r, camAudio, 'audio');
+    r.push(stream('cam', ['video']));
+    expect(emitted).toEqual([{ id: 'cam', tracks: ['video'] }]);
+    const both = stream('both', ['a', 'b']);
+    r.push(both);
+    browserRemoves(r, both, 'a');
+    expect(gone).toEqual([]);
   });
 });

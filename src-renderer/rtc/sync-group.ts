@@ -69,18 +69,23 @@ export interface RejoinableStream<T> {
   readonly id: string;
   getTracks(): T[];
   addTrack(track: T): void;
+  removeTrack(track: T): void;
 }
 
 /**
  * Puts unsynced audio back where it came from: remote 'stream' events go in, the app's streams come
  * out. An `<id>~a` stream is held until stream `<id>` arrives (or merged into it if it already has),
- * so consumers only ever see `<id>`, with the audio track in it.
+ * so consumers only ever see `<id>`, with the audio track in it; and when the publisher stops
+ * sending a stream (renegotiation), reports it gone once its last track, merged audio included, left.
  */
 export class StreamRejoiner<S extends RejoinableStream<T>, T = ReturnType<S['getTracks']>[number]> {
   private readonly held = new Map<string, S>();
   private readonly seen = new Map<string, S>();
 
-  constructor(private readonly emit: (stream: S) => void) {}
+  constructor(
+    private readonly emit: (stream: S) => void,
+    private readonly emitRemoved: (stream: S) => void = () => {},
+  ) {}
 
   push(stream: S): void {
     const base = unsyncedBase(stream.id);
@@ -101,6 +106,31 @@ export class StreamRejoiner<S extends RejoinableStream<T>, T = ReturnType<S['get
     }
     this.merge(stream, into);
     this.emit(into);
+  }
+
+  /**
+   * A remote track left `stream` (its 'removetrack' event: the publisher stopped sending it). An
+   * unsynced audio track also leaves the camera stream it was merged into. A stream the app saw that
+   * is left with no tracks is reported gone.
+   */
+  removed(stream: S, track: T): void {
+    const base = unsyncedBase(stream.id);
+    if (base === null) {
+      this.dropIfEmpty(stream.id);
+      return;
+    }
+    if (this.held.get(base) === stream && stream.getTracks().length === 0) this.held.delete(base);
+    const into = this.seen.get(base);
+    if (!into) return;
+    if (into.getTracks().includes(track)) into.removeTrack(track);
+    this.dropIfEmpty(base);
+  }
+
+  private dropIfEmpty(id: string): void {
+    const stream = this.seen.get(id);
+    if (!stream || stream.getTracks().length > 0) return;
+    this.seen.delete(id);
+    this.emitRemoved(stream);
   }
 
   private merge(from: S, into: S): void {

@@ -47,4 +47,9 @@ export class FakePeer implements PeerHandle {
   destroy(): void {
     this.destroyed = true;
   }
+  /** Each renegotiation asked of this peer: stream ids and kinds. */
+  renegotiations: { streams: string[]; kinds: Record<string, string> }[] = [];
+  setStreams?(streams: FakeStream[], kinds: Record<string, string>): void {
+    this.renegotiations.push({ streams: streams.map((s) => s.id), kinds });
+  }
 }

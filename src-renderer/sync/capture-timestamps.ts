@@ -54,7 +54,8 @@ export class CaptureTimestamps {
   private readonly receivers = new Map<string, ReceiverEntry>(); // by track id
   private readonly logs = new Map<string, CaptureLog>(); // by receiver entry id
   private readonly timer: ReturnType<typeof setInterval> | null = null;
-  private readonly pcs = new Set<RTCPeerConnection>();
+  // Weak: a closed connection must not be kept alive by having been attached once.
+  private readonly pcs = new WeakSet<RTCPeerConnection>();
   private seq = 0;
   private disposed = false;
 
@@ -75,11 +76,15 @@ export class CaptureTimestamps {
     this.post({ type: 'holds', holds });
   }
 
-  /** Give every new RTCPeerConnection here (simple-peer-link calls it right after creating one). */
+  /**
+   * Give every new RTCPeerConnection here (simple-peer-link calls it right after creating one), and
+   * again after a renegotiation added senders: only senders without a transform get one.
+   */
   attach(pc: RTCPeerConnection, info: PeerConnectionInfo): void {
     if (!this.worker || this.disposed) return;
-    this.pcs.add(pc);
     for (const sender of pc.getSenders()) this.attachSender(sender, info);
+    if (this.pcs.has(pc)) return;
+    this.pcs.add(pc);
     for (const transceiver of pc.getTransceivers()) if (transceiver.receiver.track) this.attachReceiver(transceiver.receiver);
     pc.addEventListener('track', (e) => this.attachReceiver(e.receiver));
   }
@@ -124,7 +129,6 @@ export class CaptureTimestamps {
     this.worker?.terminate();
     this.receivers.clear();
     this.logs.clear();
-    this.pcs.clear();
   }
 
   // ---- internals ---------------------------------------------------------------------------------

@@ -119,6 +119,17 @@ async function expectAudio(page: Page, publisherId: string): Promise<void> {
   await expect.poll(() => audioBytesReceived(page), { timeout: 10_000, message: 'audio bytes keep arriving' }).toBeGreaterThan(first);
 }
 
+/** Ids of the remote tracks a page plays for one publisher's voice and camera. */
+async function voiceAndCameraTracks(page: Page, publisherId: string): Promise<{ audio?: string; camera?: string }> {
+  return page.evaluate((id) => {
+    const tracks = (selector: string) => (document.querySelector<HTMLMediaElement>(selector)?.srcObject as MediaStream | null)?.getTracks() ?? [];
+    return {
+      audio: tracks(`audio[data-testid="remote-audio"][data-publisher-id="${id}"]`).find((t) => t.kind === 'audio' && t.readyState === 'live')?.id,
+      camera: tracks(`video[data-testid="stage-camera"][data-publisher-id="${id}"]`).find((t) => t.kind === 'video' && t.readyState === 'live')?.id,
+    };
+  }, publisherId);
+}
+
 const participantRow = (page: Page, id: string) => page.locator(`[data-testid="participant"][data-participant-id="${id}"]`);
 
 test('host and two attendees: live media, screen share, chat, hand → promote, end', async ({ browser }) => {
@@ -162,7 +173,10 @@ test('host and two attendees: live media, screen share, chat, hand → promote, 
     await expectAudio(page, hostUser.id);
   }
 
-  // The host shares a screen through our picker (getDisplayMedia is the canvas stand-in).
+  // The host shares a screen through our picker (getDisplayMedia is the canvas stand-in). The
+  // connections renegotiate: the voice and camera keep playing on the same tracks.
+  const before = await Promise.all([alice, bob].map((page) => voiceAndCameraTracks(page, hostUser.id)));
+  expect(before.every((t) => t.audio && t.camera)).toBe(true);
   await host.getByTestId('toggle-screen').click();
   await expect(host.getByTestId('screen-picker')).toBeVisible();
   await host.getByTestId('screen-source').first().click();
@@ -174,6 +188,17 @@ test('host and two attendees: live media, screen share, chat, hand → promote, 
   }
   await host.screenshot({ path: `${SHOTS}/11-room-host.png` });
   await alice.screenshot({ path: `${SHOTS}/12-room-attendee.png` });
+  expect(await Promise.all([alice, bob].map((page) => voiceAndCameraTracks(page, hostUser.id)))).toEqual(before);
+
+  // Stopping the share takes the screen off every stage and leaves voice and camera as they were.
+  await host.getByTestId('toggle-screen').click();
+  await expect(host.getByTestId('toggle-screen')).toHaveAttribute('aria-pressed', 'false');
+  for (const page of [alice, bob]) {
+    await expect(page.locator(`video[data-testid="stage-screen"][data-publisher-id="${hostUser.id}"]`)).toHaveCount(0);
+    await expectVideo(page, `video[data-testid="stage-camera"][data-publisher-id="${hostUser.id}"]`);
+  }
+  expect(await Promise.all([alice, bob].map((page) => voiceAndCameraTracks(page, hostUser.id)))).toEqual(before);
+  for (const page of [alice, bob]) await expectAudio(page, hostUser.id);
 
   // Chat both ways (the host allows attendee chat if it is off).
   const toggle = host.getByTestId('attendee-chat-toggle');
