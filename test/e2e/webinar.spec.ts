@@ -200,6 +200,20 @@ test('host and two attendees: live media, screen share, chat, hand → promote, 
   expect(await Promise.all([alice, bob].map((page) => voiceAndCameraTracks(page, hostUser.id)))).toEqual(before);
   for (const page of [alice, bob]) await expectAudio(page, hostUser.id);
 
+  // Camera off and on again: a new camera stream each time, renegotiated; the voice keeps flowing.
+  await host.getByTestId('toggle-camera').click();
+  await expect(host.getByTestId('toggle-camera')).toHaveAttribute('aria-pressed', 'false');
+  for (const page of [alice, bob]) {
+    await expect.poll(() => voiceAndCameraTracks(page, hostUser.id).then((t) => t.camera), { message: 'camera gone' }).toBeUndefined();
+    await expectAudio(page, hostUser.id);
+  }
+  await host.getByTestId('toggle-camera').click();
+  await expect(host.getByTestId('toggle-camera')).toHaveAttribute('aria-pressed', 'true');
+  for (const page of [alice, bob]) {
+    await expectVideo(page, `video[data-testid="stage-camera"][data-publisher-id="${hostUser.id}"]`);
+    await expectAudio(page, hostUser.id);
+  }
+
   // Chat both ways (the host allows attendee chat if it is off).
   const toggle = host.getByTestId('attendee-chat-toggle');
   // The box shows the server's state, so it flips after the round trip: click, then wait for it.
