@@ -15,6 +15,8 @@ interface SimStream {
   jitter?: number;
   /** The natural delay itself wanders: ± this, as a 2 s sine, ms (a floor above it holds it still). */
   wanderMs?: number;
+  /** The natural delay steps up by `by` ms at time `at` (NetEq growing its buffer after jitter). */
+  rise?: { at: number; by: number };
   /** Video shown at display refreshes: above its natural delay it takes only values natural + k·grid. */
   gridMs?: number;
   /** Mean spacing of measurements, ms (irregular: ±50 %). */
@@ -59,9 +61,10 @@ function simulate(streams: SimStream[], durationMs: number, opts: DelayControlle
   const nextSampleAt: Record<string, number> = {};
   const trace: SimResult['trace'] = [];
   const active = (s: SimStream, t: number) => t >= (s.from ?? 0) && t < (s.to ?? Infinity);
+  const baseAt = (s: SimStream, t: number) => s.base + (s.rise && t >= s.rise.at ? s.rise.by : 0);
   const noiseFree = (s: SimStream, t: number) => {
     const eff = effective[s.id] ?? 0;
-    const base = s.base + (s.wanderMs ?? 0) * Math.sin((2 * Math.PI * t) / 2_000);
+    const base = baseAt(s, t) + (s.wanderMs ?? 0) * Math.sin((2 * Math.PI * t) / 2_000);
     if (plant.model === 'add') return base + eff;
     const floor = eff + offsetOf(s);
     if (floor <= base) return base;
@@ -83,7 +86,7 @@ function simulate(streams: SimStream[], durationMs: number, opts: DelayControlle
       const a = applied[s.id] ?? 0;
       // A floor ramps from where the delay is, not from the old target (VCMTiming moves its current
       // delay, NetEq its buffer level): a raise starts to show at once.
-      const e = plant.model === 'floor' && a > (effective[s.id] ?? 0) ? Math.max(effective[s.id] ?? 0, s.base - offsetOf(s)) : (effective[s.id] ?? 0);
+      const e = plant.model === 'floor' && a > (effective[s.id] ?? 0) ? Math.max(effective[s.id] ?? 0, baseAt(s, t) - offsetOf(s)) : (effective[s.id] ?? 0);
       const maxMove = (plant.slewMsPerS * dt) / 1000;
       effective[s.id] = Math.abs(a - e) <= maxMove ? a : e + Math.sign(a - e) * maxMove;
       nextSampleAt[s.id] ??= t + r() * (s.periodMs ?? 33);
@@ -110,7 +113,7 @@ function simulate(streams: SimStream[], durationMs: number, opts: DelayControlle
         if (!active(s, t)) continue;
         trueDelay[s.id] = noiseFree(s, t);
         // A floored stream's delay is never below its offset, whatever its base.
-        const natural = plant.model === 'floor' ? Math.max(s.base, offsetOf(s)) : s.base;
+        const natural = plant.model === 'floor' ? Math.max(baseAt(s, t), offsetOf(s)) : baseAt(s, t);
         maxAdded = Math.max(maxAdded, noiseFree(s, t) - natural - (s.wanderMs ?? 0));
       }
       trace.push({ t, applied: { ...applied }, trueDelay, out });
@@ -309,6 +312,15 @@ describe('DelayController', () => {
     // While the new stream is being measured the state says so.
     const joining = sim.trace.find((x) => x.t === 5_050)!;
     expect(joining.out.state).toBe('aligning');
+  });
+
+  it('a floored stream whose natural delay rises past its floor sets a new pace, and the others follow', () => {
+    // Audio floored at the screen's pace (≈ 210 ms) when NetEq grows its own buffer to 260 ms at 6 s.
+    const sim = simulate([{ ...AUDIO, rise: { at: 6_000, by: 200 } }, CAMERA, SCREEN], 14_000);
+    expect(sim.convergedAfter(0, 6_000)).toBeLessThan(2_000);
+    expect(sim.convergedAfter(6_000)).toBeLessThan(3_000);
+    expect(sim.last.targetDelayMs).toBeGreaterThan(250);
+    for (const id of ['camera', 'screen']) expect(sim.directionChanges(id, 6_000)).toBe(0);
   });
 
   it('survives loss and outliers: 30 % of samples lost, 5 % spikes of +250 ms', () => {

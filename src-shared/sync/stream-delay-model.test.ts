@@ -37,4 +37,23 @@ describe('StreamDelayModel', () => {
     expect(m.offset).toBeCloseTo(46, 0);
     expect(m.predict(80)).toBeCloseTo(126, 0);
   });
+
+  it('a floored stream whose natural delay rises clearly past the floor is read as natural again, and back on the floor as floored', () => {
+    const m = new StreamDelayModel(OPTIONS, 0, 46);
+    feed(m, 0, 2_000, () => 100);
+    m.apply(100, 2_000); // floor at 146
+    feed(m, 2_000, 5_000, (t) => Math.min(146, 100 + (t - 2_000) / 10));
+    expect(m.binding).toBe(true);
+    expect(m.naturalHigh).toBeCloseTo(100, 0);
+    feed(m, 5_000, 6_000, () => 147); // within the noise of the floor: still the floor
+    expect(m.binding).toBe(true);
+    feed(m, 6_000, 9_000, () => 175); // NetEq grew its own buffer past the floor
+    expect(m.binding).toBe(false);
+    expect(m.natural).toBeCloseTo(175, 0);
+    expect(m.naturalHigh).toBeGreaterThanOrEqual(175);
+    expect(m.offset).toBeCloseTo(46, 0);
+    feed(m, 9_000, 12_000, () => 146); // and shrank back onto the floor
+    expect(m.binding).toBe(true);
+    expect(m.offset).toBeCloseTo(46, 0);
+  });
 });

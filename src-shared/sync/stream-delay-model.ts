@@ -15,6 +15,14 @@
  * binds (offset = delay − target); when it did not, the stream is still at its natural delay and
  * the offset is at most natural − target. Until a stream has been moved, its offset is a prior
  * (its kind's typical value, see DelayController options).
+ *
+ * The natural delay also moves on its own while a target is set (NetEq grows its buffer after a
+ * burst of jitter; a network path changes). At a constant target the floor stays where the last
+ * answered change put it (target + the offset learnt then), so a delay clearly above it is the
+ * natural delay, and one back on it is the floor again. Without that, the offset silently absorbed
+ * a rising natural delay: the stream read as floored, its natural delay as its old value, and the
+ * other streams were never raised to it (seen in bench:sync: audio drifting 110 → 145 ms at a
+ * constant target while the camera stayed at 120).
  */
 import { blockStandardError, quantile, robustSigma, trimmedMean } from './robust-stats';
 
@@ -54,6 +62,10 @@ export class StreamDelayModel {
   binding = false;
   /** Whether `offset` has been measured (seen while the floor bound), not just assumed. */
   offsetLearnt = false;
+  /** The offset measured when a change last showed the floor binding (where the floor is), and the
+   *  standard error of the estimate it came from (how much this stream's estimate wanders). */
+  private floorOffset: number | null = null;
+  private floorSe = 0;
   /** Samples before this time may still show a change in progress. */
   private settleAt = Number.NEGATIVE_INFINITY;
   /** Estimate and target when the last change was made, to judge how the delay answered it. */
@@ -97,13 +109,30 @@ export class StreamDelayModel {
     this.estimateSe = blockStandardError(this.samples.filter((x) => x.at >= this.settleAt));
     this.learn(est, now);
     // Learnt only while no target is set, so every sample is the natural delay; bounded by 2 robust
-    // sigmas so that a spike among few samples does not pass for wander. Kept while floored.
+    // sigmas so that a spike among few samples does not pass for wander. Kept while floored. Not
+    // learnt from a floored stream's samples even where the floor does not quite bind: a floor at the
+    // upper end of the wander clips it, and the clipped samples would read as a higher natural pace,
+    // which raises the floor, which clips again (a runaway seen in the simulator).
     if (this.applied === 0) this.naturalHigh = Math.max(est, Math.min(quantile(usable, 0.9), est + 2 * robustSigma(usable)));
     this.naturalHigh ??= this.natural;
   }
 
   private learn(est: number, now: number): void {
     const b = this.before;
+    if (!b && this.floorOffset !== null && this.applied > 0) {
+      // At a constant target the floor is fixed: a delay clearly above it is the natural delay (it
+      // rose past the floor); one back on it is the floor again. The tolerance is the stream's noise
+      // as it was when the floor was found, not now: the standard error of a window that holds the
+      // very rise we are looking for is inflated by it.
+      const floor = this.applied + this.floorOffset;
+      const tol = Math.max(this.o.responseTolMs, 3 * this.floorSe);
+      if (est > floor + 2 * tol) {
+        if (this.binding) this.offset = this.floorOffset; // it crept up with the rise while taken for the floor
+        this.binding = false;
+        // Well above its floor, this is the natural delay: the pace must rise with it.
+        this.naturalHigh = Math.max(this.naturalHigh ?? est, est);
+      } else if (!this.binding && est <= floor + tol) this.binding = true;
+    }
     if (b) {
       this.before = null;
       const tol = Math.max(this.o.responseTolMs, 3 * this.estimateSe);
@@ -126,9 +155,12 @@ export class StreamDelayModel {
       } else if (Math.abs(moved) > tol && Math.sign(moved) === direction) {
         // The delay answered the change: the floor binds (or, back at target 0, no longer does).
         this.binding = this.applied > 0;
+        this.floorOffset = this.binding ? Math.max(0, est - this.applied) : null;
+        this.floorSe = this.estimateSe;
       } else if (Math.abs(b.expected) > 2 * tol) {
-        // The model expected a clear answer and got none: the stream is at its natural delay, which
-        // the floor does not reach. After a raise that also bounds the offset from above.
+        // The model expected an answer and got none: the stream is at its natural delay, which the
+        // floor does not reach (a floor that bound would have moved the delay with it, down as well
+        // as up). After a raise that also bounds the offset from above.
         this.binding = false;
         if (direction > 0) this.offset = Math.min(this.offset, est - this.applied);
       }
