@@ -62,10 +62,6 @@ export class StreamDelayModel {
   binding = false;
   /** Whether `offset` has been measured (seen while the floor bound), not just assumed. */
   offsetLearnt = false;
-  /** The offset measured when a change last showed the floor binding (where the floor is), and the
-   *  standard error of the estimate it came from (how much this stream's estimate wanders). */
-  private floorOffset: number | null = null;
-  private floorSe = 0;
   /** Samples before this time may still show a change in progress. */
   private settleAt = Number.NEGATIVE_INFINITY;
   /** Estimate and target when the last change was made, to judge how the delay answered it. */
@@ -119,19 +115,23 @@ export class StreamDelayModel {
 
   private learn(est: number, now: number): void {
     const b = this.before;
-    if (!b && this.floorOffset !== null && this.applied > 0) {
-      // At a constant target the floor is fixed: a delay clearly above it is the natural delay (it
-      // rose past the floor); one back on it is the floor again. The tolerance is the stream's noise
-      // as it was when the floor was found, not now: the standard error of a window that holds the
-      // very rise we are looking for is inflated by it.
-      const floor = this.applied + this.floorOffset;
-      const tol = Math.max(this.o.responseTolMs, 3 * this.floorSe);
-      if (est > floor + 2 * tol) {
-        if (this.binding) this.offset = this.floorOffset; // it crept up with the rise while taken for the floor
+    if (!b && this.applied > 0) {
+      // At a constant target the floor stays put: the last second's samples mostly above it are the
+      // natural delay (it rose past the floor, or the floor never reached it), and a delay back on it
+      // is the floor again (judged only once the offset was measured, not on the prior). "Mostly
+      // above" is the lower quartile of the last second: quicker than the 3 s estimate, which is what
+      // the offset follows while the floor binds (so a rise shows before the offset has absorbed it),
+      // and neither measurement noise around a floor nor a few spikes can fake it (a mean could be,
+      // and a floor raised on it clips the noise higher and is raised again: a runaway seen in the
+      // simulator).
+      const floor = this.applied + this.offset;
+      const tol = this.o.responseTolMs;
+      const lastSecond = this.samples.filter((x) => x.at >= Math.max(this.settleAt, now - 1_000)).map((x) => x.delay);
+      if (lastSecond.length >= this.o.minSamples && quantile(lastSecond, 0.25) > floor + tol) {
         this.binding = false;
-        // Well above its floor, this is the natural delay: the pace must rise with it.
+        // Above its floor, this is the natural delay: the pace must rise with it.
         this.naturalHigh = Math.max(this.naturalHigh ?? est, est);
-      } else if (!this.binding && est <= floor + tol) this.binding = true;
+      } else if (!this.binding && this.offsetLearnt && est <= floor + tol) this.binding = true;
     }
     if (b) {
       this.before = null;
@@ -155,8 +155,6 @@ export class StreamDelayModel {
       } else if (Math.abs(moved) > tol && Math.sign(moved) === direction) {
         // The delay answered the change: the floor binds (or, back at target 0, no longer does).
         this.binding = this.applied > 0;
-        this.floorOffset = this.binding ? Math.max(0, est - this.applied) : null;
-        this.floorSe = this.estimateSe;
       } else if (Math.abs(b.expected) > 2 * tol) {
         // The model expected an answer and got none: the stream is at its natural delay, which the
         // floor does not reach (a floor that bound would have moved the delay with it, down as well
