@@ -179,7 +179,8 @@ export class DelayController {
     if (!s) {
       const o = this.o;
       const prior = this.learntOffsets.get(stream) ?? (o.isAudio(stream) ? o.offsetPriorMs.audio : o.offsetPriorMs.video);
-      s = new StreamDelayModel({ windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs }, at, prior);
+      const options = { windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, watchFloor: o.isAudio(stream) };
+      s = new StreamDelayModel(options, at, prior);
       this.streams.set(stream, s);
     }
     s.add(at, delayMs);

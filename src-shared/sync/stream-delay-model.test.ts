@@ -38,8 +38,8 @@ describe('StreamDelayModel', () => {
     expect(m.predict(80)).toBeCloseTo(126, 0);
   });
 
-  it('a floored stream whose natural delay rises clearly past the floor is read as natural again, and back on the floor as floored', () => {
-    const m = new StreamDelayModel(OPTIONS, 0, 46);
+  it('an audio floor: a delay clearly above it is read as natural again, and back on it as floored; a video floor is not watched', () => {
+    const m = new StreamDelayModel({ ...OPTIONS, watchFloor: true }, 0, 46);
     feed(m, 0, 2_000, () => 100);
     m.apply(100, 2_000); // floor at 146
     feed(m, 2_000, 5_000, (t) => Math.min(146, 100 + (t - 2_000) / 10));
@@ -54,6 +54,14 @@ describe('StreamDelayModel', () => {
     expect(Math.abs(m.offset - 46)).toBeLessThan(2); // the offset followed the rise for a moment at most
     feed(m, 9_000, 12_000, () => 146); // and shrank back onto the floor
     expect(m.binding).toBe(true);
+    // A video's floored delay sits up to a frame above its floor: not watched there.
+    const video = new StreamDelayModel(OPTIONS, 0, 5);
+    feed(video, 0, 2_000, () => 100);
+    video.apply(120, 2_000); // floor at 125, shown on the next 33 ms frame: 133
+    feed(video, 2_000, 6_000, (t) => Math.min(133, 100 + (t - 2_000) / 10));
+    feed(video, 6_000, 9_000, () => 166); // the frame phase moved: one frame later, same floor
+    expect(video.binding).toBe(true);
+    expect(video.natural).toBeCloseTo(100, 0);
     expect(Math.abs(m.offset - 46)).toBeLessThan(2); // the offset followed the rise for a moment at most
   });
 });

@@ -38,6 +38,11 @@ export interface StreamModelOptions {
   reassessMs: number;
   /** Changes of the estimate smaller than this are noise when classifying a response, ms. */
   responseTolMs: number;
+  /** Read a floored delay clearly above its floor as the natural delay (see learn()). Only for a
+   *  stream whose floored delay sits on its floor: audio. A video's sits anywhere up to a frame
+   *  interval above it (frames are shown whole, on refreshes), so there "above the floor" says
+   *  nothing, and reading it so made the video targets hunt by a frame in bench:sync. */
+  watchFloor?: boolean;
 }
 
 export class StreamDelayModel {
@@ -115,7 +120,7 @@ export class StreamDelayModel {
 
   private learn(est: number, now: number): void {
     const b = this.before;
-    if (!b && this.applied > 0) {
+    if (!b && this.applied > 0 && this.o.watchFloor) {
       // At a constant target the floor stays put: the last second's samples mostly above it are the
       // natural delay (it rose past the floor, or the floor never reached it), and a delay back on it
       // is the floor again (judged only once the offset was measured, not on the prior). "Mostly
