@@ -209,11 +209,11 @@ describe('DelayController', () => {
   });
 
   it('video on display refreshes: one step late is corrected when the refresh is known, and nothing hunts', () => {
-    // Camera and screen are shown at the same 60 Hz refreshes; the camera's true offset (8 ms) is
-    // not the prior (5), so its first floor lands one refresh (16.7 ms) after the screen.
+    // Camera and screen at 60 fps, shown at the same 60 Hz refreshes; the camera's true offset (8 ms)
+    // is not the prior (5), so its first floor lands one refresh (16.7 ms) after the screen.
     const grid = 1_000 / 60;
-    const camera: SimStream = { id: 'camera', base: 170 - 4 * grid, offset: 8, gridMs: grid };
-    const screen: SimStream = { id: 'screen', base: 170, gridMs: grid };
+    const camera: SimStream = { id: 'camera', base: 170 - 4 * grid, offset: 8, gridMs: grid, periodMs: grid };
+    const screen: SimStream = { id: 'screen', base: 170, gridMs: grid, periodMs: grid };
     const audio: SimStream = { id: 'audio', base: 60, periodMs: 20 };
     const gap = (sim: SimResult) => {
       const end = sim.trace[sim.trace.length - 1]!.trueDelay;
@@ -230,6 +230,16 @@ describe('DelayController', () => {
       const slow = simulate([audio, { ...camera, offset, gridMs: 2 * grid }, { ...screen, gridMs: 2 * grid }], 12_000, { displayRefreshMs: 2 * grid });
       expect(slow.directionChanges('camera', 4_000)).toBe(0);
       expect(slow.convergedAfter(0)).toBeLessThan(4_000);
+    }
+    // 30 fps video on a 60 Hz display: shown with a steady cadence (two refreshes per frame), so its
+    // delay moves in frames (33 ms), not refreshes, and two videos captured at different phases can
+    // never be closer than their phase difference (here 15 ms one way, 18 the other). The band
+    // follows the frame interval: no hunting between the two.
+    for (const offset of [8, 20, 30]) {
+      const thirty = { gridMs: 2 * grid, periodMs: 2 * grid };
+      const cadence = simulate([audio, { ...camera, base: camera.base + 15, offset, ...thirty }, { ...screen, ...thirty }], 12_000, { displayRefreshMs: grid });
+      expect(cadence.directionChanges('camera', 2_000)).toBe(0);
+      expect(cadence.convergedAfter(0)).toBeLessThan(4_000);
     }
   });
 

@@ -18,9 +18,10 @@
  *                                              percentile), so that, floored there, it holds still
  *                                              too; never more than the cap added to anyone (the
  *                                              cap binds at once, a lower pace only after a hold)
- *   video v  : target_v = T − offset_v, moved only when |T − delay_v| exceeds about half a display
- *              refresh (videoDeadbandMs): a frame is shown at a refresh, so a video's delay moves in
- *              whole steps and a finer correction would hunt between two of them; except that a
+ *   video v  : target_v = T − offset_v, moved only when |T − delay_v| exceeds about half a step
+ *              (videoBand()): a frame is shown whole, at a refresh and with a steady cadence, so a
+ *              video's delay moves in steps of a refresh or of a frame interval, whichever is
+ *              longer, and a finer correction would hunt between two of them; except that a
  *              video still on its natural delay is floored whenever it is early (it then holds
  *              still instead of wandering with its jitter, and lands at or above T)
  *   audio a  : target_a = R − offset_a, where R = the mean delay of the videos once they are placed
@@ -332,7 +333,7 @@ export class DelayController {
     const video = [...this.streams].filter(([id, s]) => !this.o.isAudio(id) && s.estimate !== null);
     // Until every video has been placed (settled, within its deadband of T), audio aims at T itself,
     // so that both move at once after a join instead of audio waiting for the videos.
-    const placed = video.every(([, s]) => s.settled(now) && Math.abs(s.estimate! - T) <= Math.max(this.o.videoDeadbandMs, this.deadband(s)));
+    const placed = video.every(([, s]) => s.settled(now) && Math.abs(s.estimate! - T) <= this.videoBand(s));
     if (video.length === 0 || !placed) return T;
     return video.reduce((sum, [, s]) => sum + s.estimate!, 0) / video.length;
   }
@@ -341,7 +342,7 @@ export class DelayController {
   private steer(s: StreamDelayModel, aim: number, audio: boolean, now: number): void {
     const o = this.o;
     const error = aim - s.estimate!; // > 0: the stream plays early
-    const band = audio ? this.deadband(s) : Math.max(this.o.videoDeadbandMs, this.deadband(s));
+    const band = audio ? this.deadband(s) : this.videoBand(s);
     // A video still on its natural delay is raised onto the floor even when it is early by less than
     // the step-sized band or its own noise: there it wanders with its jitter, on the floor it holds
     // still. The raise lands at or above the aim, so it cannot start a hunt.
@@ -360,6 +361,17 @@ export class DelayController {
     const desired = clamp(aim - s.offset, 0, limit);
     const step = clamp(desired - s.applied, -o.maxStepMs, o.maxStepMs);
     s.apply(Math.round(s.applied + step), now);
+  }
+
+  /**
+   * A video's delay moves in whole steps: a refresh, or a frame interval when frames come less often
+   * than refreshes (Chromium's renderer keeps a steady cadence, e.g. each 30 fps frame on two 60 Hz
+   * refreshes, so its delay takes values a frame interval apart: 33 ms seen in bench:sync and the
+   * e2e check, where a refresh-sized band made video targets hunt). The band is a fraction of the
+   * larger (VIDEO_DEADBAND_PER_REFRESH), never below the stream's own noise band.
+   */
+  private videoBand(s: StreamDelayModel): number {
+    return Math.max(this.o.videoDeadbandMs, VIDEO_DEADBAND_PER_REFRESH * (s.sampleIntervalMs() ?? 0), this.deadband(s));
   }
 
   /** Errors within 3 standard errors of the estimate are noise, not worth acting on: the test is

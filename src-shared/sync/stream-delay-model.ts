@@ -24,7 +24,7 @@
  * other streams were never raised to it (seen in bench:sync: audio drifting 110 → 145 ms at a
  * constant target while the camera stayed at 120).
  */
-import { blockStandardError, quantile, robustSigma, trimmedMean } from './robust-stats';
+import { blockStandardError, median, quantile, robustSigma, trimmedMean } from './robust-stats';
 
 interface Sample {
   at: number;
@@ -96,6 +96,14 @@ export class StreamDelayModel {
   recentDelays(now: number): number[] {
     const newer = this.samples.filter((x) => x.at >= now - this.o.windowMs / 2);
     return (newer.length >= this.o.minSamples ? newer : this.samples).map((x) => x.delay);
+  }
+
+  /** The median spacing of the samples in the window, ms (null with too few): for a video, whose
+   *  samples are its presented frames, its frame interval. */
+  sampleIntervalMs(): number | null {
+    if (this.samples.length < this.o.minSamples) return null;
+    const gaps = this.samples.slice(1).map((x, i) => x.at - this.samples[i]!.at);
+    return median(gaps);
   }
 
   /** Drop old samples; once settled, re-estimate and learn how the floor behaves. */
