@@ -217,22 +217,34 @@ export function pairReport(pub: Logs, recs: Logs[], w: Window) {
   };
 }
 
+/** The samples of a pair's series in [since, until), each marked bad when the median |skew| of the
+ *  1-s window around it exceeds `tol`. */
+function inSyncMarks(series: { at: number; skew: number }[], since: number, until: number, tol: number) {
+  const xs = series.filter((x) => x.at >= since && x.at < until);
+  return xs.map((x) => ({ at: x.at, bad: median(xs.filter((y) => y.at >= x.at - 500 && y.at <= x.at + 500).map((y) => Math.abs(y.skew))) > tol }));
+}
+
 /**
  * Time from `since` until the pair's |skew| settles within `tol`: the first instant after which the
  * median of every 1-s window of samples stays within tolerance up to `until`. null: never.
  */
 export function convergence(series: { at: number; skew: number }[], since: number, until: number, tol = 20): number | null {
-  const xs = series.filter((x) => x.at >= since && x.at < until);
+  const xs = inSyncMarks(series, since, until, tol);
   if (xs.length < 4) return null;
-  const bad = (i: number) => {
-    const t = xs[i]!.at;
-    const win = xs.filter((x) => x.at >= t - 500 && x.at <= t + 500).map((x) => Math.abs(x.skew));
-    return median(win) > tol;
-  };
-  let lastBad = -1;
-  for (let i = 0; i < xs.length; i++) if (bad(i)) lastBad = i;
+  const lastBad = xs.map((x) => x.bad).lastIndexOf(true);
   if (lastBad === xs.length - 1) return null;
   return lastBad < 0 ? Math.max(0, xs[0]!.at - since) : xs[lastBad + 1]!.at - since;
+}
+
+/**
+ * Time from `since` until the pair's |skew| first reaches `tol` and holds for `holdMs` (it may be
+ * knocked out again later, e.g. by the camera's wandering delay: `convergence` counts that, this
+ * does not). null: never.
+ */
+export function firstInSync(series: { at: number; skew: number }[], since: number, until: number, tol = 20, holdMs = 1_000): number | null {
+  const xs = inSyncMarks(series, since, until, tol);
+  const i = xs.findIndex((x) => !x.bad && xs.every((y) => y.at < x.at || y.at > x.at + holdMs || !y.bad) && xs[xs.length - 1]!.at >= x.at + holdMs);
+  return i < 0 ? null : xs[i]!.at - since;
 }
 
 export function clockReport(recs: Logs[], w: Window) {

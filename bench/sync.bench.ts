@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
-import { addedDelayReport, clockReport, convergence, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
+import { addedDelayReport, clockReport, convergence, firstInSync, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
 
 const RECEIVERS = Number(process.env.BENCH_SYNC_RECEIVERS ?? 2);
 const SECONDS = Number(process.env.BENCH_SYNC_SECONDS ?? 30);
@@ -48,12 +48,20 @@ async function main() {
       const welcome = r.events.find((e) => e.what === 'welcome')!.at;
       const firstMedia = r.events.find((e) => e.what === 'media:camera')?.at ?? welcome;
       const s = pairSeries(pub, r);
-      return { afterWelcomeMs: convergence(s.cameraAudio, welcome, screenAt), firstMediaAfterWelcomeMs: Math.round(firstMedia - welcome) };
+      return {
+        afterWelcomeMs: convergence(s.cameraAudio, welcome, screenAt),
+        firstInSyncAfterWelcomeMs: firstInSync(s.cameraAudio, welcome, screenAt),
+        firstMediaAfterWelcomeMs: Math.round(firstMedia - welcome),
+      };
     });
     const screenConv = recs.map((r) => {
       const s = pairSeries(pub, r);
       const all = [...s.screenAudio];
-      return { screenAudioMs: convergence(all, screenAt, onFrom), screenCameraMs: convergence(s.screenCamera, screenAt, onFrom) };
+      return {
+        screenAudioMs: convergence(all, screenAt, onFrom),
+        screenAudioFirstInSyncMs: firstInSync(all, screenAt, onFrom),
+        screenCameraMs: convergence(s.screenCamera, screenAt, onFrom),
+      };
     });
     const on = { from: onFrom, to: onTo };
     const off = { from: offFrom, to: offTo };
