@@ -243,6 +243,25 @@ describe('DelayController', () => {
     }
   });
 
+  it('two videos that landed a frame apart, each within its band of the target, are brought together', () => {
+    // 30 fps videos (steps of a frame) under a target set by audio (200 ms). The video prior (25 ms)
+    // is right for the screen and 20 ms too large for the camera, so the first floors land the
+    // camera at 182 (a step below 200) and the screen at 214: each within 20 ms of the target, but a
+    // frame apart from each other, with audio between them.
+    const frame = 1_000 / 30;
+    const thirty = { gridMs: frame, periodMs: frame };
+    const streams: SimStream[] = [
+      { id: 'audio', base: 200, periodMs: 20 },
+      { id: 'camera', base: 82, offset: 5, ...thirty },
+      { id: 'screen', base: 114, offset: 25, ...thirty },
+    ];
+    const sim = simulate(streams, 12_000, { offsetPriorMs: { audio: 35, video: 25 } });
+    const end = sim.trace[sim.trace.length - 1]!.trueDelay;
+    expect(Math.abs(end.camera! - end.screen!)).toBeLessThan(20);
+    expect(sim.last.state).toBe('inSync');
+    for (const id of ['camera', 'screen']) expect(sim.directionChanges(id, 4_000)).toBe(0);
+  });
+
   it('learns the floor offset when the prior is wrong, and converges on an additive plant too, without runaway', () => {
     // Offsets unlike the priors (a long network path: 60 ms outside the buffer for every stream).
     const far = (s: SimStream): SimStream => ({ ...s, offset: 60, base: s.base + 60 });

@@ -143,6 +143,8 @@ export class DelayController {
    *  its receiver's plant (audio sink, jitter-buffer band) instead of the prior. */
   private readonly learntOffsets = new Map<string, number>();
   private target: number | null = null;
+  /** The video furthest from T when the videos are further apart than a band (see straggler()). */
+  private straggler: StreamDelayModel | null = null;
   private lowerSince: number | null = null;
   /** Whether the last update reported 'inSync' (the state has hysteresis, see update()). */
   private inSync = false;
@@ -247,6 +249,7 @@ export class DelayController {
     }
 
     const T = this.target;
+    this.straggler = T === null ? null : this.findStraggler(T, now);
     const R = this.reference(T, now);
     const waitingForJoin = [...this.streams.values()].some((s) => s.natural === null && now - s.firstSampleAt < o.joinWaitMs);
     const decisions: StreamDecision[] = [];
@@ -338,6 +341,22 @@ export class DelayController {
     return video.reduce((sum, [, s]) => sum + s.estimate!, 0) / video.length;
   }
 
+  /**
+   * A floor gives a video the first of its steps (refreshes or frames) at or after it, so videos
+   * floored at T land anywhere in [T, T + step): two can end up most of a frame apart with each
+   * within its band of T (seen in bench:sync: camera 182 and screen 214 ms for 12 s, audio between
+   * them, the state 'aligning' throughout). When the settled videos are further apart than a band,
+   * the one furthest from T is moved toward it anyway: it lands on its other side, nearer than
+   * before (a step minus what it was off), so the spread shrinks and nothing hunts.
+   */
+  private findStraggler(T: number, now: number): StreamDelayModel | null {
+    const videos = [...this.streams].filter(([id, s]) => !this.o.isAudio(id) && s.estimate !== null && s.settled(now)).map(([, s]) => s);
+    if (videos.length < 2) return null;
+    const ests = videos.map((s) => s.estimate!);
+    if (Math.max(...ests) - Math.min(...ests) <= Math.max(...videos.map((s) => this.videoBand(s)))) return null;
+    return videos.reduce((far, s) => (Math.abs(T - s.estimate!) > Math.abs(T - far.estimate!) ? s : far));
+  }
+
   /** Move one settled stream's target toward `aim` (a presentation delay) when the error is real. */
   private steer(s: StreamDelayModel, aim: number, audio: boolean, now: number): void {
     const o = this.o;
@@ -347,7 +366,8 @@ export class DelayController {
     // the step-sized band or its own noise: there it wanders with its jitter, on the floor it holds
     // still. The raise lands at or above the aim, so it cannot start a hunt.
     const unboundEarlyVideo = !audio && !s.binding && error > o.deadbandMs;
-    const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : unboundEarlyVideo || Math.abs(error) > band;
+    const straggling = s === this.straggler && Math.abs(error) > o.deadbandMs;
+    const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : unboundEarlyVideo || straggling || Math.abs(error) > band;
     if (!worth) return;
     // A stream playing at its natural delay cannot come down: only drop a target that now sits
     // above the aim (so it does not bind later), never raise one toward an aim below natural.
