@@ -1,0 +1,88 @@
+/**
+ * What the DelayController can be tuned with, and the defaults (why each default is what it is is
+ * said where it acts, in delay-controller.ts and stream-delay-model.ts). Pure.
+ */
+
+/** Chromium clamps jitterBufferTarget to [0, 4000] ms. */
+export const JITTER_BUFFER_TARGET_MAX_MS = 4_000;
+
+export interface DelayControllerOptions {
+  /** Most delay we add to any stream, ms: a receiver must not drift into lag. */
+  maxAddedMs?: number;
+  /** Added on top of the slowest stream's delay so its own jitter sits inside its buffer, ms. */
+  marginMs?: number;
+  /** Measurements older than this do not count, ms. */
+  windowMs?: number;
+  /** Samples needed before a stream's delay is trusted. */
+  minSamples?: number;
+  /** A stream without samples for this long is dropped, ms. */
+  staleAfterMs?: number;
+  /** Assumed speed at which an applied target shows in the measured delay, ms per second. */
+  assumedSlewMsPerS?: number;
+  /** After a change, wait for this long past the assumed end of the ramp before judging the stream
+   *  again, so the judgement rests on enough fresh samples, ms. */
+  reassessMs?: number;
+  /** Smallest deadband, ms: errors below it are left alone. */
+  deadbandMs?: number;
+  /** Smallest deadband for video, ms. A video frame can only be shown at a display refresh, so its
+   *  delay moves in steps of a refresh (16.7 ms at 60 Hz); a correction smaller than about half a
+   *  step either does nothing or flips the stream a whole step, and chasing that hunts. Default 17
+   *  (half a 30 Hz refresh), or VIDEO_DEADBAND_PER_REFRESH × displayRefreshMs when that is known; the
+   *  controller widens it per stream to that fraction of the stream's frame interval when frames come
+   *  less often than refreshes (DelayController.videoBand). */
+  videoDeadbandMs?: number;
+  /** The display's refresh interval, ms, if measured (see setDisplayRefreshMs). */
+  displayRefreshMs?: number;
+  /** Largest change of one stream's target in one step, ms. */
+  maxStepMs?: number;
+  /** Streams whose delays differ by at most this are "in sync", ms. */
+  syncToleranceMs?: number;
+  /** A lower common target must persist this long before it is followed, ms. */
+  decreaseHoldMs?: number;
+  /** While a stream that appeared less than this ago is still being measured, nothing moves:
+   *  acting on the others first would waste a ramp and its reassessment, ms. */
+  joinWaitMs?: number;
+  /** Which streams are audio (default: ids that are or end in "audio"); see reference(). */
+  isAudio?: (stream: string) => boolean;
+  /** Audio is left alone while it plays at most this much earlier than where it should, ms … */
+  audioEarlyMs?: number;
+  /** … or at most this much later, ms: every audio correction costs a time-stretch. */
+  audioLateMs?: number;
+  /** Until learnt, the assumed delay outside the buffer a target governs, by kind, ms (delay =
+   *  max(natural, target + offset): see stream-delay-model.ts). The aligner passes the audio sink
+   *  latency for audio. */
+  offsetPriorMs?: { audio: number; video: number };
+}
+
+/**
+ * The video deadband as a fraction of the display refresh. A video's delay can only take values a
+ * whole refresh apart; a correction that crosses to the neighbouring value leaves an error of
+ * (refresh − the error it corrected), so with a band of at least half a refresh no correction can
+ * be followed by one back (no hunting); 0.6 leaves a margin for measurement noise.
+ */
+export const VIDEO_DEADBAND_PER_REFRESH = 0.6;
+export const videoDeadbandFor = (refreshMs: number) => VIDEO_DEADBAND_PER_REFRESH * refreshMs;
+
+/** The options with every default filled in. */
+export function resolveOptions(opts: DelayControllerOptions): Required<DelayControllerOptions> {
+  return {
+    maxAddedMs: Math.min(JITTER_BUFFER_TARGET_MAX_MS, opts.maxAddedMs ?? 400),
+    marginMs: opts.marginMs ?? 0,
+    windowMs: opts.windowMs ?? 3_000,
+    minSamples: opts.minSamples ?? 8,
+    staleAfterMs: opts.staleAfterMs ?? 1_500,
+    assumedSlewMsPerS: opts.assumedSlewMsPerS ?? 100,
+    reassessMs: opts.reassessMs ?? 500,
+    deadbandMs: opts.deadbandMs ?? 5,
+    videoDeadbandMs: opts.videoDeadbandMs ?? (opts.displayRefreshMs ? videoDeadbandFor(opts.displayRefreshMs) : 17),
+    displayRefreshMs: opts.displayRefreshMs ?? 0,
+    maxStepMs: opts.maxStepMs ?? 250,
+    syncToleranceMs: opts.syncToleranceMs ?? 20,
+    decreaseHoldMs: opts.decreaseHoldMs ?? 1_000,
+    joinWaitMs: opts.joinWaitMs ?? 600,
+    isAudio: opts.isAudio ?? ((id) => id === 'audio' || id.endsWith(':audio')),
+    audioEarlyMs: opts.audioEarlyMs ?? 6,
+    audioLateMs: opts.audioLateMs ?? 8,
+    offsetPriorMs: opts.offsetPriorMs ?? { audio: 0, video: 0 },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * A simulated receiver for the DelayController's tests: streams with natural delays, jitter, loss,
+ * spikes, wander, late joins and display grids, under the plant measured in Chromium (a target is a
+ * floor: delay = max(natural, target + offset), reached at ≤ 100 ms/s) or an additive one. Test-only:
+ * it asserts, through vitest, that no target ever goes negative.
+ */
+import { expect } from 'vitest';
+import { DelayController, type DelayControllerOptions, type DelayControllerOutput } from '../../src-shared/sync/delay-controller';
+import { seededRandom } from './seeded-random';
+
+const rng = seededRandom;
+
+export interface SimStream {
+  id: string;
+  /** Mean delay without any jitterBufferTarget, ms. */
+  base: number;
+  /** Floor plant: delay − target while the target binds, ms (default: 35 audio, 5 video). */
+  offset?: number;
+  /** Uniform ± jitter of each measurement, ms. */
+  jitter?: number;
+  /** The natural delay itself wanders: ± this, as a 2 s sine, ms (a floor above it holds it still). */
+  wanderMs?: number;
+  /** The natural delay steps up by `by` ms at time `at` (NetEq growing its buffer after jitter). */
+  rise?: { at: number; by: number };
+  /** Video shown at display refreshes: above its natural delay it takes only values natural + k·grid. */
+  gridMs?: number;
+  /** Mean spacing of measurements, ms (irregular: ±50 %). */
+  periodMs?: number;
+  /** Active over [from, to) of simulated time. */
+  from?: number;
+  to?: number;
+  /** Probability that a measurement is lost; probability and size of an outlier. */
+  loss?: number;
+  spikeP?: number;
+  spikeMs?: number;
+}
+
+export interface Plant {
+  /** How fast an applied target shows in the delay, ms/s (Infinity: at once). */
+  slewMsPerS: number;
+  /** 'floor' (Chromium, measured): delay = max(base, target + offset). 'add': delay = base + target. */
+  model: 'add' | 'floor';
+}
+
+/** What the aligner tells the controller: the offsets it assumes before it has learnt them. */
+export const PRIORS: DelayControllerOptions = { offsetPriorMs: { audio: 35, video: 5 } };
+export const CHROMIUM: Plant = { slewMsPerS: 100, model: 'floor' };
+const offsetOf = (s: SimStream) => s.offset ?? (s.id.endsWith('audio') ? 35 : 5);
+
+export interface SimResult {
+  /** Time after which every pair's noise-free skew stayed within 20 ms, relative to `since`. */
+  convergedAfter: (since: number, until?: number) => number;
+  trace: { t: number; applied: Record<string, number>; trueDelay: Record<string, number>; out: DelayControllerOutput }[];
+  directionChanges: (id: string, from?: number, to?: number) => number;
+  last: DelayControllerOutput;
+  maxApplied: number;
+  /** Largest noise-free delay added to any stream (its delay − its natural delay), ms. */
+  maxAdded: number;
+}
+
+export function simulate(streams: SimStream[], durationMs: number, opts: DelayControllerOptions = {}, plant: Plant = CHROMIUM, seed = 1): SimResult {
+  const r = rng(seed);
+  const c = new DelayController({ ...PRIORS, ...opts });
+  const applied: Record<string, number> = {};
+  const effective: Record<string, number> = {};
+  const nextSampleAt: Record<string, number> = {};
+  const trace: SimResult['trace'] = [];
+  const active = (s: SimStream, t: number) => t >= (s.from ?? 0) && t < (s.to ?? Infinity);
+  const baseAt = (s: SimStream, t: number) => s.base + (s.rise && t >= s.rise.at ? s.rise.by : 0);
+  const noiseFree = (s: SimStream, t: number) => {
+    const eff = effective[s.id] ?? 0;
+    const base = baseAt(s, t) + (s.wanderMs ?? 0) * Math.sin((2 * Math.PI * t) / 2_000);
+    if (plant.model === 'add') return base + eff;
+    const floor = eff + offsetOf(s);
+    if (floor <= base) return base;
+    return s.gridMs ? base + Math.ceil((floor - base) / s.gridMs - 1e-9) * s.gridMs : floor;
+  };
+  let maxApplied = 0;
+  let maxAdded = 0;
+  const dt = 5;
+  for (let t = 0; t <= durationMs; t += dt) {
+    for (const s of streams) {
+      if (!active(s, t)) {
+        // The caller drops a receiver's target when its track goes away; a new track starts at 0.
+        if (t >= (s.to ?? Infinity) && t < (s.to ?? Infinity) + dt) {
+          applied[s.id] = 0;
+          effective[s.id] = 0;
+        }
+        continue;
+      }
+      const a = applied[s.id] ?? 0;
+      // A floor ramps from where the delay is, not from the old target (VCMTiming moves its current
+      // delay, NetEq its buffer level): a raise starts to show at once.
+      const e = plant.model === 'floor' && a > (effective[s.id] ?? 0) ? Math.max(effective[s.id] ?? 0, baseAt(s, t) - offsetOf(s)) : (effective[s.id] ?? 0);
+      const maxMove = (plant.slewMsPerS * dt) / 1000;
+      effective[s.id] = Math.abs(a - e) <= maxMove ? a : e + Math.sign(a - e) * maxMove;
+      nextSampleAt[s.id] ??= t + r() * (s.periodMs ?? 33);
+      if (t >= nextSampleAt[s.id]!) {
+        const period = s.periodMs ?? 33;
+        nextSampleAt[s.id] = t + period * (0.5 + r());
+        if (r() >= (s.loss ?? 0)) {
+          const jitter = (s.jitter ?? 0) * (2 * r() - 1);
+          const spike = r() < (s.spikeP ?? 0) ? (s.spikeMs ?? 0) : 0;
+          c.addSample(s.id, t, noiseFree(s, t) + jitter + spike);
+        }
+      }
+    }
+    if (t % 50 === 0) {
+      const out = c.update(t);
+      for (const d of out.streams) {
+        applied[d.stream] = d.targetMs;
+        maxApplied = Math.max(maxApplied, d.targetMs);
+        expect(d.targetMs).toBeGreaterThanOrEqual(0);
+      }
+      for (const id of out.removed) applied[id] = 0;
+      const trueDelay: Record<string, number> = {};
+      for (const s of streams) {
+        if (!active(s, t)) continue;
+        trueDelay[s.id] = noiseFree(s, t);
+        // A floored stream's delay is never below its offset, whatever its base.
+        const natural = plant.model === 'floor' ? Math.max(baseAt(s, t), offsetOf(s)) : baseAt(s, t);
+        maxAdded = Math.max(maxAdded, noiseFree(s, t) - natural - (s.wanderMs ?? 0));
+      }
+      trace.push({ t, applied: { ...applied }, trueDelay, out });
+    }
+  }
+  const skewOk = (x: SimResult['trace'][number]) => {
+    const ds = Object.values(x.trueDelay);
+    return ds.length === 0 || Math.max(...ds) - Math.min(...ds) <= 20;
+  };
+  return {
+    trace,
+    last: trace[trace.length - 1]!.out,
+    maxApplied,
+    maxAdded,
+    convergedAfter: (since, until = Infinity) => {
+      const window = trace.filter((x) => x.t >= since && x.t < until);
+      let lastBad = -1;
+      window.forEach((x, i) => {
+        if (!skewOk(x)) lastBad = i;
+      });
+      if (lastBad === window.length - 1) return Infinity;
+      return lastBad < 0 ? 0 : window[lastBad + 1]!.t - since;
+    },
+    directionChanges: (id, from = 0, to = Infinity) => {
+      let dir = 0;
+      let changes = 0;
+      let prev: number | undefined;
+      for (const x of trace) {
+        if (x.t < from || x.t >= to) continue;
+        const v = x.applied[id] ?? 0;
+        if (prev !== undefined && v !== prev) {
+          const d = Math.sign(v - prev);
+          if (dir !== 0 && d !== dir) changes++;
+          dir = d;
+        }
+        prev = v;
+      }
+      return changes;
+    },
+  };
+}
