@@ -199,6 +199,14 @@ describe('DelayController', () => {
     for (const id of ['camera', 'screen']) expect(sim.directionChanges(id, 6_000)).toBe(0);
   });
 
+  it('a floored video whose path gets slower sets a new pace, and the others follow', () => {
+    // The screen is floored at the camera's pace (250 ms) when its own path gets 150 ms slower.
+    const sim = simulate([AUDIO, { id: 'camera', base: 250 }, { id: 'screen', base: 150, rise: { at: 6_000, by: 150 } }], 14_000);
+    expect(sim.convergedAfter(0, 6_000)).toBeLessThanOrEqual(2_500);
+    expect(sim.convergedAfter(6_000)).toBeLessThan(3_000);
+    expect(sim.last.targetDelayMs).toBeGreaterThan(290);
+  });
+
   it('survives loss and outliers: 30 % of samples lost, 5 % spikes of +250 ms', () => {
     const lossy = (s: SimStream): SimStream => ({ ...s, loss: 0.3, spikeP: 0.05, spikeMs: 250 });
     const sim = simulate([lossy(AUDIO), lossy(CAMERA), lossy(SCREEN)], 12_000, {}, undefined, 7);

@@ -108,7 +108,7 @@ export class DelayController {
     if (!s) {
       const o = this.o;
       const prior = this.learntOffsets.get(stream) ?? (o.isAudio(stream) ? o.offsetPriorMs.audio : o.offsetPriorMs.video);
-      const options = { windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, watchFloor: o.isAudio(stream) };
+      const options = { windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, framesAboveFloor: !o.isAudio(stream) };
       s = new StreamDelayModel(options, at, prior);
       this.streams.set(stream, s);
     }
@@ -152,7 +152,10 @@ export class DelayController {
     } else {
       // The pace is set at the upper end of the slowest stream's own wander, not its middle: floored
       // there, that stream holds still too instead of dragging every pair with its jitter.
-      const highs = measured.map((s) => s.naturalHigh ?? s.natural!);
+      // A stream whose floor does not bind plays at its natural delay: that counts too when it has
+      // risen above the wander learnt before the stream was floored (seen in bench:sync: a screen
+      // floored at 170 playing at its natural 190 ms while the pace stayed at its old 175).
+      const highs = measured.map((s) => Math.max(s.naturalHigh ?? s.natural!, s.binding ? Number.NEGATIVE_INFINITY : s.natural!));
       const maxHigh = Math.max(...highs);
       const capped = Math.min(...measured.map((s) => s.natural!)) + o.maxAddedMs;
       const wanted = Math.min(maxHigh + o.marginMs, capped);

@@ -3,11 +3,12 @@ import { StreamDelayModel } from './stream-delay-model';
 
 const OPTIONS = { windowMs: 3_000, minSamples: 8, slewMsPerS: 100, reassessMs: 500, responseTolMs: 5 };
 
-/** Feeds the model a delay every 20 ms over [from, to) and refreshes it as the controller does. */
-function feed(m: StreamDelayModel, from: number, to: number, delay: (t: number) => number): void {
-  for (let t = from; t < to; t += 20) {
+/** Feeds the model a delay every `every` ms over [from, to) and refreshes it every 100 ms, as the
+ *  controller does (audio reports come every 20 ms, a 30 fps video's frames every 33). */
+function feed(m: StreamDelayModel, from: number, to: number, delay: (t: number) => number, every = 20): void {
+  for (let t = from; t < to; t += every) {
     m.add(t, delay(t));
-    if (t % 50 === 0) m.refresh(t);
+    if (Math.floor(t / 100) !== Math.floor((t - every) / 100)) m.refresh(t);
   }
 }
 
@@ -38,8 +39,8 @@ describe('StreamDelayModel', () => {
     expect(m.predict(80)).toBeCloseTo(126, 0);
   });
 
-  it('an audio floor: a delay clearly above it is read as natural again, and back on it as floored; a video floor is not watched', () => {
-    const m = new StreamDelayModel({ ...OPTIONS, watchFloor: true }, 0, 46);
+  it('a floor is watched: a delay clearly above it is read as natural again, back on it as floored; for a video "above" starts a frame up', () => {
+    const m = new StreamDelayModel(OPTIONS, 0, 46);
     feed(m, 0, 2_000, () => 100);
     m.apply(100, 2_000); // floor at 146
     feed(m, 2_000, 5_000, (t) => Math.min(146, 100 + (t - 2_000) / 10));
@@ -54,14 +55,17 @@ describe('StreamDelayModel', () => {
     expect(Math.abs(m.offset - 46)).toBeLessThan(2); // the offset followed the rise for a moment at most
     feed(m, 9_000, 12_000, () => 146); // and shrank back onto the floor
     expect(m.binding).toBe(true);
-    // A video's floored delay sits up to a frame above its floor: not watched there.
-    const video = new StreamDelayModel(OPTIONS, 0, 5);
-    feed(video, 0, 2_000, () => 100);
-    video.apply(120, 2_000); // floor at 125, shown on the next 33 ms frame: 133
-    feed(video, 2_000, 6_000, (t) => Math.min(133, 100 + (t - 2_000) / 10));
-    feed(video, 6_000, 9_000, () => 166); // the frame phase moved: one frame later, same floor
+    // A video's floored delay sits up to a frame above its floor.
+    const frame = 1_000 / 30;
+    const video = new StreamDelayModel({ ...OPTIONS, framesAboveFloor: true }, 0, 5);
+    feed(video, 0, 2_000, () => 100, frame);
+    video.apply(120, 2_000); // floor at 125, shown on the next frame: 133
+    feed(video, 2_000, 6_000, (t) => Math.min(133, 100 + (t - 2_000) / 10), frame);
+    feed(video, 6_000, 9_000, () => 166, frame); // the frame phase moved: one frame later, same floor
     expect(video.binding).toBe(true);
     expect(video.natural).toBeCloseTo(100, 0);
-    expect(Math.abs(m.offset - 46)).toBeLessThan(2); // the offset followed the rise for a moment at most
+    feed(video, 9_000, 12_000, () => 250, frame); // its path got 150 ms slower: natural, well above
+    expect(video.binding).toBe(false);
+    expect(video.naturalHigh).toBeGreaterThanOrEqual(249);
   });
 });

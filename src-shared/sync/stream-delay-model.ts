@@ -38,11 +38,11 @@ export interface StreamModelOptions {
   reassessMs: number;
   /** Changes of the estimate smaller than this are noise when classifying a response, ms. */
   responseTolMs: number;
-  /** Read a floored delay clearly above its floor as the natural delay (see learn()). Only for a
-   *  stream whose floored delay sits on its floor: audio. A video's sits anywhere up to a frame
-   *  interval above it (frames are shown whole, on refreshes), so there "above the floor" says
-   *  nothing, and reading it so made the video targets hunt by a frame in bench:sync. */
-  watchFloor?: boolean;
+  /** The stream's floored delay sits anywhere up to a frame interval above its floor (video: frames
+   *  are shown whole, on refreshes), so only a delay more than that above it is read as natural (see
+   *  learn()); reading less as natural made the video targets hunt by a frame in bench:sync. The
+   *  frame interval is the samples' spacing (a video is sampled per presented frame). */
+  framesAboveFloor?: boolean;
 }
 
 export class StreamDelayModel {
@@ -128,7 +128,8 @@ export class StreamDelayModel {
 
   private learn(est: number, now: number): void {
     const b = this.before;
-    if (!b && this.applied > 0 && this.o.watchFloor) {
+    const slack = this.o.framesAboveFloor ? (this.sampleIntervalMs() ?? Number.POSITIVE_INFINITY) : 0;
+    if (!b && this.applied > 0 && Number.isFinite(slack)) {
       // At a constant target the floor stays put: the last second's samples mostly above it are the
       // natural delay (it rose past the floor, or the floor never reached it), and a delay back on it
       // is the floor again (judged only once the offset was measured, not on the prior). "Mostly
@@ -136,8 +137,8 @@ export class StreamDelayModel {
       // the offset follows while the floor binds (so a rise shows before the offset has absorbed it),
       // and neither measurement noise around a floor nor a few spikes can fake it (a mean could be,
       // and a floor raised on it clips the noise higher and is raised again: a runaway seen in the
-      // simulator).
-      const floor = this.applied + this.offset;
+      // simulator). For a video, "above" starts a frame above the floor.
+      const floor = this.applied + this.offset + slack;
       const tol = this.o.responseTolMs;
       const lastSecond = this.samples.filter((x) => x.at >= Math.max(this.settleAt, now - 1_000)).map((x) => x.delay);
       if (lastSecond.length >= this.o.minSamples && quantile(lastSecond, 0.25) > floor + tol) {
