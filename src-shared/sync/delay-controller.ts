@@ -84,7 +84,7 @@ export class DelayController {
   private readonly o: Required<DelayControllerOptions>;
   private readonly streams = new Map<string, StreamDelayModel>();
   /** Offsets learnt for streams that went away: a stream that comes back under the same id (the
-   *  publisher rebuilt its connection, e.g. to add a screen share) starts from what was learnt about
+   *  publisher rebuilt its connection, e.g. after an ICE failure) starts from what was learnt about
    *  its receiver's plant (audio sink, jitter-buffer band) instead of the prior. */
   private readonly learntOffsets = new Map<string, number>();
   private target: number | null = null;

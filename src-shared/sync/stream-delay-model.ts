@@ -17,9 +17,9 @@
  * (its kind's typical value, see DelayController options).
  *
  * The natural delay also moves on its own while a target is set (NetEq grows its buffer after a
- * burst of jitter; a network path changes). At a constant target the floor stays where the last
- * answered change put it (target + the offset learnt then), so a delay clearly above it is the
- * natural delay, and one back on it is the floor again. Without that, the offset silently absorbed
+ * burst of jitter; a network path changes). At a constant target the floor stays put (target +
+ * offset, and for a video up to a frame above that), so a delay clearly above it is the natural
+ * delay, and one back on it is the floor again (see learn()). Without that, the offset silently absorbed
  * a rising natural delay: the stream read as floored, its natural delay as its old value, and the
  * other streams were never raised to it (seen in bench:sync: audio drifting 110 → 145 ms at a
  * constant target while the camera stayed at 120).
