@@ -320,7 +320,7 @@ export class DelayController {
    * larger (VIDEO_DEADBAND_PER_REFRESH), never below the stream's own noise band.
    */
   private videoBand(s: StreamDelayModel): number {
-    return Math.max(this.o.videoDeadbandMs, VIDEO_DEADBAND_PER_REFRESH * (s.sampleIntervalMs() ?? 0), this.deadband(s));
+    return Math.max(this.o.videoDeadbandMs, VIDEO_DEADBAND_PER_REFRESH * (s.sampleIntervalMs ?? 0), this.deadband(s));
   }
 
   /** Errors within 3 standard errors of the estimate are noise, not worth acting on: the test is

@@ -53,6 +53,9 @@ export class StreamDelayModel {
   applied = 0;
   /** Whether we ever changed the target. */
   moved = false;
+  /** The median spacing of the samples in the window as of the last refresh, ms (null with too
+   *  few): for a video, whose samples are its presented frames, its frame interval. */
+  sampleIntervalMs: number | null = null;
   /** Robust recent delay, ms (null until enough settled samples), and its standard error. */
   estimate: number | null = null;
   estimateSe = 0;
@@ -98,18 +101,11 @@ export class StreamDelayModel {
     return (newer.length >= this.o.minSamples ? newer : this.samples).map((x) => x.delay);
   }
 
-  /** The median spacing of the samples in the window, ms (null with too few): for a video, whose
-   *  samples are its presented frames, its frame interval. */
-  sampleIntervalMs(): number | null {
-    if (this.samples.length < this.o.minSamples) return null;
-    const gaps = this.samples.slice(1).map((x, i) => x.at - this.samples[i]!.at);
-    return median(gaps);
-  }
-
   /** Drop old samples; once settled, re-estimate and learn how the floor behaves. */
   refresh(now: number): void {
     const from = now - this.o.windowMs;
     this.samples = this.samples.filter((x) => x.at >= from);
+    this.sampleIntervalMs = this.samples.length < this.o.minSamples ? null : median(this.samples.slice(1).map((x, i) => x.at - this.samples[i]!.at));
     if (!this.settled(now)) return;
     const usable = this.samples.filter((x) => x.at >= this.settleAt).map((x) => x.delay);
     if (usable.length < this.o.minSamples) return;
@@ -128,7 +124,7 @@ export class StreamDelayModel {
 
   private learn(est: number, now: number): void {
     const b = this.before;
-    const slack = this.o.framesAboveFloor ? (this.sampleIntervalMs() ?? Number.POSITIVE_INFINITY) : 0;
+    const slack = this.o.framesAboveFloor ? (this.sampleIntervalMs ?? Number.POSITIVE_INFINITY) : 0;
     if (!b && this.applied > 0 && Number.isFinite(slack)) {
       // At a constant target the floor stays put: the last second's samples mostly above it are the
       // natural delay (it rose past the floor, or the floor never reached it), and a delay back on it
