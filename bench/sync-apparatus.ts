@@ -13,6 +13,7 @@ import { serveScriptPage } from './script-page';
 import { spawnServer, type SpawnedServer } from './spawn-server';
 import { summary } from './stats';
 import type { SyncLogs as Logs } from './sync-code';
+import { matchedFrames } from './sync-frames';
 
 export const SYNC_CHROMIUM_EXTRA_ARGS = ['--autoplay-policy=no-user-gesture-required'];
 
@@ -166,7 +167,8 @@ export interface PairSeries {
 
 export function pairSeries(pub: Logs, rec: Logs): PairSeries {
   const audio = audioDelays(pub, rec);
-  const frames = { camera: rec.frames.filter((f) => f.kind === 'camera'), screen: rec.frames.filter((f) => f.kind === 'screen') };
+  const { kept } = matchedFrames(rec.frames);
+  const frames = { camera: kept.filter((f) => f.kind === 'camera'), screen: kept.filter((f) => f.kind === 'screen') };
   const videoDelayAt = (kind: 'camera' | 'screen', t: number, win = 50) => {
     const near = frames[kind].filter((f) => Math.abs(f.at - t) <= win).map((f) => f.at - f.cap);
     return near.length ? median(near) : null;
@@ -213,6 +215,8 @@ export function pairReport(pub: Logs, recs: Logs[], w: Window) {
     screenCamera: skewSummary(pick('screenCamera')),
     chatAudio: skewSummary(pick('chatAudio')),
     audioDelayMs: skewSummary(all.flatMap((s) => inWindow(s.audio, w).map((x) => x.d))),
+    // Frame observations left out because their pixels were a newer frame than their metadata's.
+    framesDiscarded: recs.map((r) => matchedFrames(inWindow(r.frames, w)).discarded),
     webAudioPath: { cameraAudio: skewSummary(pick('cameraAudio', viaWebAudio)), screenAudio: skewSummary(pick('screenAudio', viaWebAudio)) },
   };
 }

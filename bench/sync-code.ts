@@ -37,7 +37,9 @@ export function decodeBits(bits: readonly boolean[], nearMs: number): number | n
 
 /** What a bench page records and hands to Node: the raw observations the figures come from. */
 export interface SyncLogs {
-  frames: { kind: 'camera' | 'screen'; at: number; cap: number }[];
+  /** Presented frames: when shown (expectedDisplayTime), the capture time read from its pixels, and
+   *  the RTP timestamp of the frame the callback's metadata is about (null where not reported). */
+  frames: { kind: 'camera' | 'screen'; at: number; cap: number; rtp: number | null }[];
   /** Pulse onsets: the publisher's as emitted; a receiver's as heard through its <audio> element. */
   onsets: { at: number; f: number }[];
   /** A receiver's onsets as seen through a WebAudio analysis graph (reported alongside, see sync-audio.browser.ts). */

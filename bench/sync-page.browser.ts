@@ -60,7 +60,10 @@ function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void 
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
     if (stopped) return;
     const cap = decodeFrom(video, canvas, g);
-    if (cap !== null) logs.frames.push({ kind, at: truthOfPerf(meta.expectedDisplayTime), cap });
+    // The RTP timestamp names the frame the metadata is about; the pixels may be a newer one (see
+    // frameMatchesMetadata in bench/sync-frames.ts).
+    const rtp = (meta as VideoFrameCallbackMetadata & { rtpTimestamp?: number }).rtpTimestamp;
+    if (cap !== null) logs.frames.push({ kind, at: truthOfPerf(meta.expectedDisplayTime), cap, rtp: typeof rtp === 'number' ? rtp >>> 0 : null });
     video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);

@@ -83,6 +83,9 @@ async function main() {
             chatAudio: { off: offPairs.chatAudio, on: onPairs.chatAudio },
           },
           audioDelayMs: { off: offPairs.audioDelayMs, on: onPairs.audioDelayMs },
+          // Per receiver: presented-frame observations not counted because the callback ran late and
+          // read a newer frame's pixels than its metadata's (see bench/sync-frames.ts).
+          framesDiscarded: { off: offPairs.framesDiscarded, on: onPairs.framesDiscarded },
           // The same pairs with the audio timed through a WebAudio analysis graph instead of where the
           // <audio> element plays it (see bench/sync-audio.browser.ts): for comparison, not the target.
           skewMsAudioViaWebAudio: { off: offPairs.webAudioPath, on: onPairs.webAudioPath },
