@@ -190,6 +190,24 @@ describe('DelayController', () => {
     expect(joining.out.state).toBe('aligning');
   });
 
+  it('a plant slower than assumed is waited for, not misread: one audio step, no overshoot, nothing added', () => {
+    // NetEq reaching a raised floor at 30 ms/s (34–48 on average in bench:sync; the model assumes 100):
+    // judged mid-ramp, the audio looked to have answered only part of the raise, a too small offset
+    // was learnt, the next step overshot, and the overshoot lifted everyone's pace above the screen's.
+    for (const seed of [1, 2, 3]) {
+      const audio: SimStream = { id: 'audio', base: 100, periodMs: 20, slewMsPerS: 30, offset: 55 };
+      const sim = simulate([audio, { id: 'camera', base: 110, jitter: 5 }, { id: 'screen', base: 190, from: 4_000 }], 12_000, {}, CHROMIUM, seed);
+      const audioTargets = new Set(sim.trace.filter((x) => x.t >= 4_000).map((x) => x.applied.audio));
+      // The target it had before the share, and one step for it.
+      expect(audioTargets.size, `seed ${seed}: audio targets from the share on: ${[...audioTargets].join(', ')}`).toBe(2);
+      expect(sim.directionChanges('audio', 4_000)).toBe(0);
+      // 95 ms at 30 ms/s is 3.2 s of ramp at most; it starts while the screen is still measured.
+      expect(sim.convergedAfter(4_000)).toBeLessThan(3_000);
+      const end = sim.trace[sim.trace.length - 1]!.trueDelay;
+      for (const id of ['audio', 'camera', 'screen']) expect(Math.abs(end[id]! - 190), `${id} at ${end[id]}`).toBeLessThanOrEqual(6);
+    }
+  });
+
   it('a floored stream whose natural delay rises past its floor sets a new pace, and the others follow', () => {
     // Audio floored at the screen's pace (≈ 210 ms) when NetEq grows its own buffer to 260 ms at 6 s.
     const sim = simulate([{ ...AUDIO, rise: { at: 6_000, by: 200 } }, CAMERA, SCREEN], 14_000);

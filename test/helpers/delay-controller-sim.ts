@@ -24,6 +24,9 @@ export interface SimStream {
   rise?: { at: number; by: number };
   /** Video shown at display refreshes: above its natural delay it takes only values natural + k·grid. */
   gridMs?: number;
+  /** This stream's own ramp speed toward a new floor, ms/s (default: the plant's); NetEq's time-
+   *  stretching reached raised audio floors at 34–48 ms/s on average in bench:sync, in steps. */
+  slewMsPerS?: number;
   /** Mean spacing of measurements, ms (irregular: ±50 %). */
   periodMs?: number;
   /** Active over [from, to) of simulated time. */
@@ -92,7 +95,7 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
       // A floor ramps from where the delay is, not from the old target (VCMTiming moves its current
       // delay, NetEq its buffer level): a raise starts to show at once.
       const e = plant.model === 'floor' && a > (effective[s.id] ?? 0) ? Math.max(effective[s.id] ?? 0, baseAt(s, t) - offsetOf(s)) : (effective[s.id] ?? 0);
-      const maxMove = (plant.slewMsPerS * dt) / 1000;
+      const maxMove = ((s.slewMsPerS ?? plant.slewMsPerS) * dt) / 1000;
       effective[s.id] = Math.abs(a - e) <= maxMove ? a : e + Math.sign(a - e) * maxMove;
       nextSampleAt[s.id] ??= t + r() * (s.periodMs ?? 33);
       if (t >= nextSampleAt[s.id]!) {
