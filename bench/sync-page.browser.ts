@@ -61,7 +61,7 @@ function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void 
     if (stopped) return;
     const cap = decodeFrom(video, canvas, g);
     // The RTP timestamp names the frame the metadata is about; the pixels may be a newer one (see
-    // frameMatchesMetadata in bench/sync-frames.ts).
+    // matchedFrames in bench/sync-frames.ts).
     const rtp = (meta as VideoFrameCallbackMetadata & { rtpTimestamp?: number }).rtpTimestamp;
     if (cap !== null) logs.frames.push({ kind, at: truthOfPerf(meta.expectedDisplayTime), cap, rtp: typeof rtp === 'number' ? rtp >>> 0 : null });
     video.requestVideoFrameCallback(onFrame);
