@@ -13,7 +13,8 @@ import { serveScriptPage } from './script-page';
 import { spawnServer, type SpawnedServer } from './spawn-server';
 import { summary } from './stats';
 import type { SyncLogs as Logs } from './sync-code';
-import { matchedFrames } from './sync-frames';
+import { median } from '../src-shared/sync/robust-stats';
+import { countByKind, matchedFrames } from './sync-frames';
 
 export const SYNC_CHROMIUM_EXTRA_ARGS = ['--autoplay-policy=no-user-gesture-required'];
 
@@ -137,11 +138,6 @@ export interface Window {
   to: number;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
-};
-
 /** Audio presentation delays at one receiver: each detected onset matched to the emitted pulse. */
 export function audioDelays(pub: Logs, rec: Logs): { at: number; d: number }[] {
   const emits = [...pub.onsets].sort((a, b) => a.at - b.at);
@@ -163,11 +159,13 @@ export interface PairSeries {
   screenCamera: { at: number; skew: number }[];
   chatAudio: { at: number; skew: number }[];
   audio: { at: number; d: number }[];
+  /** Frame observations left out: their pixels were a newer frame than their metadata's (sync-frames.ts). */
+  framesDiscarded: Logs['frames'];
 }
 
 export function pairSeries(pub: Logs, rec: Logs): PairSeries {
   const audio = audioDelays(pub, rec);
-  const { kept } = matchedFrames(rec.frames);
+  const { kept, discarded } = matchedFrames(rec.frames);
   const frames = { camera: kept.filter((f) => f.kind === 'camera'), screen: kept.filter((f) => f.kind === 'screen') };
   const videoDelayAt = (kind: 'camera' | 'screen', t: number, win = 50) => {
     const near = frames[kind].filter((f) => Math.abs(f.at - t) <= win).map((f) => f.at - f.cap);
@@ -191,7 +189,7 @@ export function pairSeries(pub: Logs, rec: Logs): PairSeries {
     if (!near.length) return [];
     return [{ at: c.at, skew: c.at - (sentAt + median(near)) }];
   });
-  return { cameraAudio: vsAudio('camera'), screenAudio: vsAudio('screen'), screenCamera, chatAudio, audio };
+  return { cameraAudio: vsAudio('camera'), screenAudio: vsAudio('screen'), screenCamera, chatAudio, audio, framesDiscarded: discarded };
 }
 
 const inWindow = <T extends { at: number }>(xs: T[], w: Window) => xs.filter((x) => x.at >= w.from && x.at < w.to);
@@ -206,7 +204,7 @@ export function skewSummary(xs: number[]) {
 
 export function pairReport(pub: Logs, recs: Logs[], w: Window) {
   const all = recs.map((r) => pairSeries(pub, r));
-  const pick = (k: keyof Omit<PairSeries, 'audio'>, series = all) => series.flatMap((s) => inWindow(s[k], w).map((x) => x.skew));
+  const pick = (k: keyof Omit<PairSeries, 'audio' | 'framesDiscarded'>, series = all) => series.flatMap((s) => inWindow(s[k], w).map((x) => x.skew));
   // The same pairs with audio timed through a WebAudio analysis graph instead of the element.
   const viaWebAudio = recs.map((r) => pairSeries({ ...pub, onsets: pub.webAudioOnsets }, { ...r, onsets: r.webAudioOnsets }));
   return {
@@ -216,7 +214,7 @@ export function pairReport(pub: Logs, recs: Logs[], w: Window) {
     chatAudio: skewSummary(pick('chatAudio')),
     audioDelayMs: skewSummary(all.flatMap((s) => inWindow(s.audio, w).map((x) => x.d))),
     // Frame observations left out because their pixels were a newer frame than their metadata's.
-    framesDiscarded: recs.map((r) => matchedFrames(inWindow(r.frames, w)).discarded),
+    framesDiscarded: all.map((s) => countByKind(inWindow(s.framesDiscarded, w))),
     webAudioPath: { cameraAudio: skewSummary(pick('cameraAudio', viaWebAudio)), screenAudio: skewSummary(pick('screenAudio', viaWebAudio)) },
   };
 }

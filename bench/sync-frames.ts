@@ -15,6 +15,7 @@
  * RTP time is constant (both come from the publisher's capture clock), so an observation whose
  * pixels disagree with its neighbours' relation by more than a quarter frame is discarded.
  */
+import { median } from '../src-shared/sync/robust-stats';
 
 export interface FrameObservation {
   kind: 'camera' | 'screen';
@@ -34,30 +35,25 @@ const MISMATCH_MS = 8;
 
 const fold = (ms: number) => ms - RTP_SPAN_MS * Math.round(ms / RTP_SPAN_MS);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /**
- * The observations whose pixels are the frame their metadata is about, and how many were not, per
- * kind. Observations without an RTP timestamp are kept (nothing to check them against). The relation
- * is judged against the nearest neighbours, so a stream restarted with a new RTP base is followed.
+ * The observations whose pixels are the frame their metadata is about (kept), and the others.
+ * Observations without an RTP timestamp are kept (nothing to check them against). The relation is
+ * judged against the nearest neighbours, so a stream restarted with a new RTP base is followed.
  */
-export function matchedFrames<F extends FrameObservation>(frames: F[]): { kept: F[]; discarded: Record<'camera' | 'screen', number> } {
-  const discarded = { camera: 0, screen: 0 };
+export function matchedFrames<F extends FrameObservation>(frames: F[]): { kept: F[]; discarded: F[] } {
   const bad = new Set<F>();
   for (const kind of ['camera', 'screen'] as const) {
     const xs = frames.filter((f) => f.kind === kind && f.rtp !== null);
     const rel = xs.map((f) => f.cap - (f.rtp! / RTP_VIDEO_HZ) * 1_000);
     xs.forEach((f, i) => {
       const near = rel.slice(Math.max(0, i - NEIGHBOURS), i + NEIGHBOURS + 1).map((r) => fold(rel[i]! - r));
-      if (Math.abs(median(near)) > MISMATCH_MS) {
-        bad.add(f);
-        discarded[kind]++;
-      }
+      if (Math.abs(median(near)) > MISMATCH_MS) bad.add(f);
     });
   }
-  return { kept: frames.filter((f) => !bad.has(f)), discarded };
+  return { kept: frames.filter((f) => !bad.has(f)), discarded: [...bad] };
+}
+
+/** How many observations of each kind were discarded. */
+export function countByKind(frames: FrameObservation[]): Record<'camera' | 'screen', number> {
+  return { camera: frames.filter((f) => f.kind === 'camera').length, screen: frames.filter((f) => f.kind === 'screen').length };
 }

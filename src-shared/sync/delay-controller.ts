@@ -88,8 +88,6 @@ export class DelayController {
    *  its receiver's plant (audio sink, jitter-buffer band) instead of the prior. */
   private readonly learntOffsets = new Map<string, number>();
   private target: number | null = null;
-  /** The video furthest from T when the videos are further apart than a band (see findStraggler()). */
-  private straggler: StreamDelayModel | null = null;
   private lowerSince: number | null = null;
   /** Whether the last update reported 'inSync' (the state has hysteresis, see update()). */
   private inSync = false;
@@ -178,7 +176,7 @@ export class DelayController {
     }
 
     const T = this.target;
-    this.straggler = T === null ? null : this.findStraggler(T, now);
+    const straggler = T === null ? null : this.findStraggler(T, now);
     const R = this.reference(T, now);
     const waitingForJoin = [...this.streams.values()].some((s) => s.natural === null && now - s.firstSampleAt < o.joinWaitMs);
     const decisions: StreamDecision[] = [];
@@ -196,7 +194,7 @@ export class DelayController {
       } else {
         const audio = o.isAudio(id);
         const aim = audio ? R : T;
-        if (!waitingForJoin && s.settled(now)) this.steer(s, aim, audio, now);
+        if (!waitingForJoin && s.settled(now)) this.steer(s, aim, audio, s === straggler, now);
         if (s.natural > T + o.syncToleranceMs) {
           phase = 'late';
           late = true;
@@ -262,12 +260,12 @@ export class DelayController {
    */
   private reference(T: number | null, now: number): number | null {
     if (T === null) return null;
-    const video = [...this.streams].filter(([id, s]) => !this.o.isAudio(id) && s.estimate !== null);
+    const video = this.measuredVideos();
     // Until every video has been placed (settled, within its deadband of T), audio aims at T itself,
     // so that both move at once after a join instead of audio waiting for the videos.
-    const placed = video.every(([, s]) => s.settled(now) && Math.abs(s.estimate! - T) <= this.videoBand(s));
+    const placed = video.every((s) => s.settled(now) && Math.abs(s.estimate! - T) <= this.videoBand(s));
     if (video.length === 0 || !placed) return T;
-    return video.reduce((sum, [, s]) => sum + s.estimate!, 0) / video.length;
+    return video.reduce((sum, s) => sum + s.estimate!, 0) / video.length;
   }
 
   /**
@@ -279,15 +277,21 @@ export class DelayController {
    * before (a step minus what it was off), so the spread shrinks and nothing hunts.
    */
   private findStraggler(T: number, now: number): StreamDelayModel | null {
-    const videos = [...this.streams].filter(([id, s]) => !this.o.isAudio(id) && s.estimate !== null && s.settled(now)).map(([, s]) => s);
+    const videos = this.measuredVideos().filter((s) => s.settled(now));
     if (videos.length < 2) return null;
     const ests = videos.map((s) => s.estimate!);
     if (Math.max(...ests) - Math.min(...ests) <= Math.max(...videos.map((s) => this.videoBand(s)))) return null;
     return videos.reduce((far, s) => (Math.abs(T - s.estimate!) > Math.abs(T - far.estimate!) ? s : far));
   }
 
-  /** Move one settled stream's target toward `aim` (a presentation delay) when the error is real. */
-  private steer(s: StreamDelayModel, aim: number, audio: boolean, now: number): void {
+  /** The video streams that have an estimate. */
+  private measuredVideos(): StreamDelayModel[] {
+    return [...this.streams].filter(([id, s]) => !this.o.isAudio(id) && s.estimate !== null).map(([, s]) => s);
+  }
+
+  /** Move one settled stream's target toward `aim` (a presentation delay) when the error is real; a
+   *  straggler (see findStraggler()) is moved even within its band. */
+  private steer(s: StreamDelayModel, aim: number, audio: boolean, straggler: boolean, now: number): void {
     const o = this.o;
     const error = aim - s.estimate!; // > 0: the stream plays early
     const band = audio ? this.deadband(s) : this.videoBand(s);
@@ -295,7 +299,7 @@ export class DelayController {
     // the step-sized band or its own noise: there it wanders with its jitter, on the floor it holds
     // still. The raise lands at or above the aim, so it cannot start a hunt.
     const unboundEarlyVideo = !audio && !s.binding && error > o.deadbandMs;
-    const straggling = s === this.straggler && Math.abs(error) > o.deadbandMs;
+    const straggling = straggler && Math.abs(error) > o.deadbandMs;
     const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : unboundEarlyVideo || straggling || Math.abs(error) > band;
     if (!worth) return;
     // A stream playing at its natural delay cannot come down: only drop a target that now sits

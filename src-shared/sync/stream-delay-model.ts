@@ -58,7 +58,7 @@ export class StreamDelayModel {
   /** Whether we ever changed the target. */
   moved = false;
   /** The median spacing of the samples in the window as of the last refresh, ms (null with too
-   *  few): for a video, whose samples are its presented frames, its frame interval. */
+   *  few, and for audio): for a video, whose samples are its presented frames, its frame interval. */
   sampleIntervalMs: number | null = null;
   /** Robust recent delay, ms (null until enough settled samples), and its standard error. */
   estimate: number | null = null;
@@ -101,21 +101,23 @@ export class StreamDelayModel {
 
   /** Recent raw delays (for reporting the present), newest window half when there are enough. */
   recentDelays(now: number): number[] {
-    const newer = this.samples.filter((x) => x.at >= now - this.o.windowMs / 2);
-    return (newer.length >= this.o.minSamples ? newer : this.samples).map((x) => x.delay);
+    const newer = this.delaysIn(now - this.o.windowMs / 2);
+    return newer.length >= this.o.minSamples ? newer : this.samples.map((x) => x.delay);
   }
 
   /** Drop old samples; once settled, re-estimate and learn how the floor behaves. */
   refresh(now: number): void {
     const from = now - this.o.windowMs;
     this.samples = this.samples.filter((x) => x.at >= from);
-    this.sampleIntervalMs = this.samples.length < this.o.minSamples ? null : median(this.samples.slice(1).map((x, i) => x.at - this.samples[i]!.at));
+    // Only a video's band and floor slack use it (see framesAboveFloor); not sorted for audio.
+    if (this.o.framesAboveFloor) this.sampleIntervalMs = this.samples.length < this.o.minSamples ? null : median(this.samples.slice(1).map((x, i) => x.at - this.samples[i]!.at));
     if (!this.settled(now)) return;
-    const usable = this.samples.filter((x) => x.at >= this.settleAt).map((x) => x.delay);
+    const settledSamples = this.samples.filter((x) => x.at >= this.settleAt);
+    const usable = settledSamples.map((x) => x.delay);
     if (usable.length < this.o.minSamples) return;
     const est = trimmedMean(usable);
     this.estimate = est;
-    this.estimateSe = blockStandardError(this.samples.filter((x) => x.at >= this.settleAt));
+    this.estimateSe = blockStandardError(settledSamples);
     this.learn(est, now);
     // Learnt only while no target is set, so every sample is the natural delay; bounded by 2 robust
     // sigmas so that a spike among few samples does not pass for wander. Kept while floored. Not
@@ -140,7 +142,7 @@ export class StreamDelayModel {
       // simulator). For a video, "above" starts a frame above the floor.
       const floor = this.applied + this.offset + slack;
       const tol = this.o.responseTolMs;
-      const lastSecond = this.samples.filter((x) => x.at >= Math.max(this.settleAt, now - 1_000)).map((x) => x.delay);
+      const lastSecond = this.delaysIn(Math.max(this.settleAt, now - 1_000));
       if (lastSecond.length >= this.o.minSamples && quantile(lastSecond, 0.25) > floor + tol) {
         this.binding = false;
         // Above its floor, this is the natural delay: the pace must rise with it.
@@ -189,11 +191,15 @@ export class StreamDelayModel {
   /** Whether the delay is still moving in `direction` (the median of the last RAMP_LOOK_MS against
    *  the one before it), by more than measurement noise. */
   private stillMoving(now: number, direction: number): boolean {
-    const between = (from: number, to: number) => this.samples.filter((x) => x.at > from && x.at <= to).map((x) => x.delay);
-    const recent = between(now - RAMP_LOOK_MS, now);
-    const earlier = between(now - 2 * RAMP_LOOK_MS, now - RAMP_LOOK_MS);
+    const recent = this.delaysIn(now - RAMP_LOOK_MS);
+    const earlier = this.delaysIn(now - 2 * RAMP_LOOK_MS, now - RAMP_LOOK_MS);
     if (recent.length < 3 || earlier.length < 3) return false;
     return (median(recent) - median(earlier)) * direction > this.o.responseTolMs;
+  }
+
+  /** The delays of the samples taken in [from, to). */
+  private delaysIn(from: number, to = Number.POSITIVE_INFINITY): number[] {
+    return this.samples.filter((x) => x.at >= from && x.at < to).map((x) => x.delay);
   }
 
   /** The delay this target should give, per the model, ms. */
