@@ -23,7 +23,8 @@
  *              video's delay moves in steps of a refresh or of a frame interval, whichever is
  *              longer, and a finer correction would hunt between two of them; except that a
  *              video still on its natural delay is floored whenever it is early (it then holds
- *              still instead of wandering with its jitter, and lands at or above T)
+ *              still instead of wandering with its jitter, and lands at or above T); a floored
+ *              video whose frames split between two steps is nudged into one (centreInStep())
  *   audio a  : target_a = R − offset_a, where R = the mean delay of the videos once they are placed
  *              (T before that); audio is the actuator that can sit anywhere, so it goes where the
  *              videos actually play (see reference())
@@ -301,7 +302,10 @@ export class DelayController {
     const unboundEarlyVideo = !audio && !s.binding && error > o.deadbandMs;
     const straggling = straggler && Math.abs(error) > o.deadbandMs;
     const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : unboundEarlyVideo || straggling || Math.abs(error) > band;
-    if (!worth) return;
+    if (!worth) {
+      if (!audio) s.centreInStep(now);
+      return;
+    }
     // A stream playing at its natural delay cannot come down: only drop a target that now sits
     // above the aim (so it does not bind later), never raise one toward an aim below natural.
     if (error < 0 && !s.binding) {

@@ -29,6 +29,15 @@ import { blockStandardError, median, quantile, robustSigma, trimmedMean } from '
 /** The span over which a ramp still in progress is looked for, ms: at 30 ms/s (below the slowest
  *  average seen) it moves the median by more than the 5 ms response tolerance. */
 const RAMP_LOOK_MS = 300;
+/** A floored video whose frames land in a neighbouring step this often sits on a step boundary (see
+ *  centreInStep()), judged on at least this many settled samples (1.5 s of 30 fps frames). */
+const STEP_SPLIT_SHARE = 0.05;
+const STEP_SPLIT_MIN_SAMPLES = 45;
+/** The share of samples within an eighth of a step of the usual step or a neighbour, for a video whose
+ *  delay sits on its steps (in bench:sync frames sit within ±1 ms of theirs). */
+const ON_STEPS_SHARE = 0.9;
+/** Most quarter-step nudges one way after a floor was set. */
+const MAX_NUDGES = 2;
 
 interface Sample {
   at: number;
@@ -76,6 +85,8 @@ export class StreamDelayModel {
   offsetLearnt = false;
   /** Samples before this time may still show a change in progress. */
   private settleAt = Number.NEGATIVE_INFINITY;
+  /** Quarter-step nudges made since the floor was last set, signed (see centreInStep()). */
+  private nudges = 0;
   /** Estimate and target when the last change was made, to judge how the delay answered it. */
   private before: { estimate: number; applied: number; expected: number; waits: number } | null = null;
 
@@ -208,9 +219,42 @@ export class StreamDelayModel {
     return Math.max(natural, target + this.offset);
   }
 
+  /**
+   * For a floored video: move the floor a quarter of a step away from the edge of the step its frames
+   * are shown in, when a share of them land in the neighbouring step. A floor sets a render time, and
+   * each frame is shown at the refresh its render time falls before; a floor near the edge between two
+   * of them splits the frames (seen in bench:sync: 8–40 % of a floored video's frames a frame early
+   * or late in 4 of 7 runs, and its pairs' p95 with them). Within a step the shown delay does not change,
+   * so the offset takes the nudge back and nothing else moves. At most MAX_NUDGES one way; none back
+   * (late frames of the video's own making, not the floor's, are left as they are). Returns whether
+   * the floor moved.
+   */
+  centreInStep(now: number): boolean {
+    const step = this.sampleIntervalMs;
+    if (!this.binding || !this.o.framesAboveFloor || step === null || this.estimate === null || !this.settled(now)) return false;
+    const delays = this.delaysIn(this.settleAt);
+    if (delays.length < STEP_SPLIT_MIN_SAMPLES) return false;
+    const mid = median(delays);
+    const share = (at: number) => delays.filter((d) => Math.abs(d - at) <= step / 8).length / delays.length;
+    const [below, on, above] = [share(mid - step), share(mid), share(mid + step)];
+    // Only a delay that sits on its steps is split by a floor; one spread by its own jitter is not.
+    if (below + on + above < ON_STEPS_SHARE) return false;
+    const dir = below > STEP_SPLIT_SHARE && below >= above ? 1 : above > STEP_SPLIT_SHARE ? -1 : 0;
+    if (dir === 0 || dir * this.nudges < 0 || Math.abs(this.nudges) >= MAX_NUDGES) return false;
+    const by = Math.round((dir * step) / 4);
+    if (this.applied + by < 0) return false;
+    this.nudges += dir;
+    this.applied += by;
+    this.offset -= by;
+    this.before = null;
+    this.settleAt = now;
+    return true;
+  }
+
   /** Request a new target at `now`; measurements are ignored until the plant can have got there. */
   apply(target: number, now: number): void {
     if (target === this.applied) return;
+    this.nudges = 0;
     const from = this.estimate ?? this.predict(this.applied);
     const to = this.predict(target);
     this.before = this.estimate === null ? null : { estimate: this.estimate, applied: this.applied, expected: to - from, waits: 0 };

@@ -24,6 +24,10 @@ export interface SimStream {
   rise?: { at: number; by: number };
   /** Video shown at display refreshes: above its natural delay it takes only values natural + k·grid. */
   gridMs?: number;
+  /** Video on a grid: each frame's render time varies ± this, ms, so a floor near the edge between two
+   *  grid values shows some frames at each (Chromium shows a frame at the refresh its render time
+   *  falls before). */
+  renderJitterMs?: number;
   /** This stream's own ramp speed toward a new floor, ms/s (default: the plant's); NetEq's time-
    *  stretching reached raised audio floors at 34–48 ms/s on average in bench:sync, in steps. */
   slewMsPerS?: number;
@@ -54,6 +58,8 @@ export interface SimResult {
   /** Time after which every pair's noise-free skew stayed within 20 ms, relative to `since`. */
   convergedAfter: (since: number, until?: number) => number;
   trace: { t: number; applied: Record<string, number>; trueDelay: Record<string, number>; out: DelayControllerOutput }[];
+  /** Every measurement fed to the controller. */
+  samples: { id: string; t: number; delay: number }[];
   directionChanges: (id: string, from?: number, to?: number) => number;
   last: DelayControllerOutput;
   maxApplied: number;
@@ -68,13 +74,14 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
   const effective: Record<string, number> = {};
   const nextSampleAt: Record<string, number> = {};
   const trace: SimResult['trace'] = [];
+  const samples: SimResult['samples'] = [];
   const active = (s: SimStream, t: number) => t >= (s.from ?? 0) && t < (s.to ?? Infinity);
   const baseAt = (s: SimStream, t: number) => s.base + (s.rise && t >= s.rise.at ? s.rise.by : 0);
-  const noiseFree = (s: SimStream, t: number) => {
+  const noiseFree = (s: SimStream, t: number, renderJitter = 0) => {
     const eff = effective[s.id] ?? 0;
     const base = baseAt(s, t) + (s.wanderMs ?? 0) * Math.sin((2 * Math.PI * t) / 2_000);
     if (plant.model === 'add') return base + eff;
-    const floor = eff + offsetOf(s);
+    const floor = eff + offsetOf(s) + renderJitter;
     if (floor <= base) return base;
     return s.gridMs ? base + Math.ceil((floor - base) / s.gridMs - 1e-9) * s.gridMs : floor;
   };
@@ -104,7 +111,10 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
         if (r() >= (s.loss ?? 0)) {
           const jitter = (s.jitter ?? 0) * (2 * r() - 1);
           const spike = r() < (s.spikeP ?? 0) ? (s.spikeMs ?? 0) : 0;
-          c.addSample(s.id, t, noiseFree(s, t) + jitter + spike);
+          const renderJitter = s.renderJitterMs ? s.renderJitterMs * (2 * r() - 1) : 0;
+          const delay = noiseFree(s, t, renderJitter) + jitter + spike;
+          samples.push({ id: s.id, t, delay });
+          c.addSample(s.id, t, delay);
         }
       }
     }
@@ -133,6 +143,7 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
   };
   return {
     trace,
+    samples,
     last: trace[trace.length - 1]!.out,
     maxApplied,
     maxAdded,
