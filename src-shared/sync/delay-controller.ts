@@ -270,8 +270,10 @@ export class DelayController {
   }
 
   /**
-   * A floor gives a video the first of its steps (refreshes or frames) at or after it, so videos
-   * floored at T land anywhere in [T, T + step): two can end up most of a frame apart with each
+   * A floor gives a video one of its steps (refreshes or frames) near it: the nearest, so up to
+   * about half a step below it (bench:sync, a camera floor swept 150 → 216 ms in 8 ms steps showed
+   * 166 ms up to a floor of 175 and 200 ms from 183 to 208). Videos floored at T land anywhere
+   * within about half a step of T, so two can end up most of a frame apart with each
    * within its band of T (seen in bench:sync: camera 182 and screen 214 ms for 12 s, audio between
    * them, the state 'aligning' throughout). When the settled videos are further apart than a band,
    * the one furthest from T is moved toward it anyway: it lands on its other side, nearer than

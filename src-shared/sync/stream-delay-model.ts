@@ -222,8 +222,9 @@ export class StreamDelayModel {
   /**
    * For a floored video: move the floor a quarter of a step away from the edge of the step its frames
    * are shown in, when a share of them land in the neighbouring step. A floor sets a render time, and
-   * each frame is shown at the refresh its render time falls before; a floor near the edge between two
-   * of them splits the frames (seen in bench:sync: 8–40 % of a floored video's frames a frame early
+   * each frame is shown at the step nearest its render time (see DelayController.findStraggler for
+   * the sweep that showed it), which varies a few ms from frame to frame; a floor near the edge
+   * between two steps splits the frames (seen in bench:sync: 8–40 % of a floored video's frames a frame early
    * or late in 4 of 7 runs, and its pairs' p95 with them). Within a step the shown delay does not change,
    * so the offset takes the nudge back and nothing else moves. At most MAX_NUDGES one way; none back
    * (late frames of the video's own making, not the floor's, are left as they are). Returns whether

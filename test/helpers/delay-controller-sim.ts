@@ -25,8 +25,8 @@ export interface SimStream {
   /** Video shown at display refreshes: above its natural delay it takes only values natural + k·grid. */
   gridMs?: number;
   /** Video on a grid: each frame's render time varies ± this, ms, so a floor near the edge between two
-   *  grid values shows some frames at each (Chromium shows a frame at the refresh its render time
-   *  falls before). */
+   *  grid values shows some frames at each. Here a floor rounds up to the next grid value; Chromium
+   *  shows the nearest, which is the same plant with an offset half a step smaller. */
   renderJitterMs?: number;
   /** This stream's own ramp speed toward a new floor, ms/s (default: the plant's); NetEq's time-
    *  stretching reached raised audio floors at 34–48 ms/s on average in bench:sync, in steps. */
