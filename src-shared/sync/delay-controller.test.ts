@@ -103,6 +103,23 @@ describe('DelayController', () => {
     }
   });
 
+  it('a video whose own render time sits on a step edge is floored onto its usual step, so its frames stop splitting', () => {
+    // The slowest stream is a 30 fps video on no floor, its render time 2–4 ms above the edge below
+    // its 181 ms step and varying ± 6 ms, so 14–25 % of its frames are shown a step early (seen in
+    // bench:sync: a screen at its natural delay, ~20 % of its frames early for 30 s). Its offset (−13
+    // in this round-up grid) is Chromium's nearest step with a 3 ms offset.
+    const frame = 1_000 / 30;
+    for (const aboveEdge of [2, 4]) {
+      const screen: SimStream = { id: 'screen', base: 181, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 6, naturalAboveEdgeMs: aboveEdge };
+      const sim = simulate([{ id: 'audio', base: 160, periodMs: 20 }, screen], 16_000);
+      const late = sim.samples.filter((x) => x.id === 'screen' && x.t >= 12_000).map((x) => x.delay);
+      const split = late.filter((d) => Math.abs(d - 181) > 16).length / late.length;
+      expect(split, `${aboveEdge} ms above the edge: share of frames off the 181 ms step`).toBeLessThan(0.03);
+      expect(sim.directionChanges('screen', 4_000)).toBe(0);
+      expect(sim.convergedAfter(0)).toBeLessThan(2_000);
+    }
+  });
+
   it('two videos that landed a frame apart, each within its band of the target, are brought together', () => {
     // 30 fps videos (steps of a frame) under a target set by audio (200 ms). The video prior (25 ms)
     // is right for the screen and 20 ms too large for the camera, so the first floors land the

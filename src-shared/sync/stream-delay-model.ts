@@ -220,19 +220,19 @@ export class StreamDelayModel {
   }
 
   /**
-   * For a floored video: move the floor a quarter of a step away from the edge of the step its frames
-   * are shown in, when a share of them land in the neighbouring step. A floor sets a render time, and
-   * each frame is shown at the step nearest its render time (see DelayController.findStraggler for
-   * the sweep that showed it), which varies a few ms from frame to frame; a floor near the edge
-   * between two steps splits the frames (seen in bench:sync: 8–40 % of a floored video's frames a frame early
-   * or late in 4 of 7 runs, and its pairs' p95 with them). Within a step the shown delay does not change,
-   * so the offset takes the nudge back and nothing else moves. At most MAX_NUDGES one way; none back
-   * (late frames of the video's own making, not the floor's, are left as they are). Returns whether
-   * the floor moved.
+   * For a video whose frames split between two steps: move its floor a quarter of a step away from
+   * the edge of the step most of them are shown in, when a share of them land in the neighbouring
+   * step. A floor sets a render time, and each frame is shown at the step nearest its render time
+   * (see DelayController.findStraggler for the sweep that showed it), which varies a few ms from
+   * frame to frame; a floor near the edge between two steps splits the frames (seen in bench:sync:
+   * 8–40 % of a floored video's frames a frame early or late in 4 of 7 runs, and its pairs' p95 with
+   * them). Within a step the shown delay does not change, so the offset takes the nudge back and
+   * nothing else moves. At most MAX_NUDGES one way; none back. A video on its natural delay is only
+   * ever raised (below). Returns whether the floor moved.
    */
   centreInStep(now: number): boolean {
     const step = this.sampleIntervalMs;
-    if (!this.binding || !this.o.framesAboveFloor || step === null || this.estimate === null || !this.settled(now)) return false;
+    if (!this.o.framesAboveFloor || step === null || this.estimate === null || !this.settled(now)) return false;
     const delays = this.delaysIn(this.settleAt);
     if (delays.length < STEP_SPLIT_MIN_SAMPLES) return false;
     const mid = median(delays);
@@ -242,6 +242,18 @@ export class StreamDelayModel {
     if (below + on + above < ON_STEPS_SHARE) return false;
     const dir = below > STEP_SPLIT_SHARE && below >= above ? 1 : above > STEP_SPLIT_SHARE ? -1 : 0;
     if (dir === 0 || dir * this.nudges < 0 || Math.abs(this.nudges) >= MAX_NUDGES) return false;
+    if (!this.binding) {
+      // On its natural delay, a video's own render time can sit on the edge too (seen in bench:sync:
+      // a screen with no binding floor showed ~20 % of its frames a step early for 30 s). Frames shown
+      // early are held back by a floor on the step the others use (the model's floor there, or a
+      // quarter step above the one that did not reach it); frames shown late cannot be brought forward.
+      if (dir < 0) return false;
+      this.nudges += 1;
+      this.applied = Math.max(this.applied + Math.round(step / 4), Math.round(mid - this.offset));
+      this.before = null;
+      this.settleAt = now;
+      return true;
+    }
     const by = Math.round((dir * step) / 4);
     if (this.applied + by < 0) return false;
     this.nudges += dir;

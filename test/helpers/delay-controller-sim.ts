@@ -28,6 +28,10 @@ export interface SimStream {
    *  grid values shows some frames at each. Here a floor rounds up to the next grid value; Chromium
    *  shows the nearest, which is the same plant with an offset half a step smaller. */
   renderJitterMs?: number;
+  /** Video on a grid: its own render time sits this far above the edge below `base`, ms, so with
+   *  renderJitterMs some frames are shown a step early even at its natural delay (seen in bench:sync:
+   *  a screen with no binding floor showed ~20 % of its frames a step early for 30 s). */
+  naturalAboveEdgeMs?: number;
   /** This stream's own ramp speed toward a new floor, ms/s (default: the plant's); NetEq's time-
    *  stretching reached raised audio floors at 34–48 ms/s on average in bench:sync, in steps. */
   slewMsPerS?: number;
@@ -82,6 +86,10 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
     const base = baseAt(s, t) + (s.wanderMs ?? 0) * Math.sin((2 * Math.PI * t) / 2_000);
     if (plant.model === 'add') return base + eff;
     const floor = eff + offsetOf(s) + renderJitter;
+    if (s.gridMs && s.naturalAboveEdgeMs !== undefined) {
+      const input = Math.max(base - s.gridMs + s.naturalAboveEdgeMs + renderJitter, floor);
+      return base + Math.ceil((input - base) / s.gridMs - 1e-9) * s.gridMs;
+    }
     if (floor <= base) return base;
     return s.gridMs ? base + Math.ceil((floor - base) / s.gridMs - 1e-9) * s.gridMs : floor;
   };
