@@ -29,7 +29,7 @@ import { blockStandardError, median, quantile, robustSigma, trimmedMean } from '
 /** The span over which a ramp still in progress is looked for, ms: at 30 ms/s (below the slowest
  *  average seen) it moves the median by more than the 5 ms response tolerance. */
 const RAMP_LOOK_MS = 300;
-/** A floored video whose frames land in a neighbouring step this often sits on a step boundary (see
+/** A video whose frames land in a neighbouring step this often sits on a step boundary (see
  *  centreInStep()), judged on at least this many settled samples (1.5 s of 30 fps frames). */
 const STEP_SPLIT_SHARE = 0.05;
 const STEP_SPLIT_MIN_SAMPLES = 45;
@@ -250,6 +250,7 @@ export class StreamDelayModel {
       if (dir < 0) return false;
       this.nudges += 1;
       this.applied = Math.max(this.applied + Math.round(step / 4), Math.round(mid - this.offset));
+      this.moved = true;
       this.before = null;
       this.settleAt = now;
       return true;
