@@ -52,6 +52,10 @@ function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void 
   video.srcObject = stream;
   document.body.appendChild(video);
   void video.play().catch(() => {});
+  // This element stands for the room's <video> the user sees: the synchronizer measures the frames
+  // it presents (as the room tells it with presentOn), the bench reads their pixels.
+  const track = stream.getVideoTracks()[0];
+  if (track) sync?.presentOn(track, video);
   const canvas = document.createElement('canvas');
   canvas.width = kind === 'camera' ? 160 : 320;
   canvas.height = kind === 'camera' ? 120 : 180;
@@ -69,6 +73,7 @@ function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void 
   video.requestVideoFrameCallback(onFrame);
   return () => {
     stopped = true;
+    if (track) sync?.presentOn(track, null);
     video.remove();
   };
 }

@@ -72,6 +72,14 @@ export interface MediaSync {
   onPeerConnection(pc: RTCPeerConnection, info: PeerConnectionInfo): void;
   /** Feed PeerManager's onRemoteMedia (empty media: the publisher is gone). */
   setRemoteMedia(publisherId: string, media: RemoteMedia<MediaStream>): void;
+  /**
+   * The element a remote video track is shown in (null: no longer shown there). Its presented frames
+   * are what is measured, rather than those of a hidden element of the probe's own: each element
+   * picks the refresh for each frame itself, and two showing one track differ (bench:sync, final
+   * code, 12 runs: frames a step off the others in ≥ 5 % of a video's frames in 11 of 48 streams as
+   * one element showed them, 1 of 48 as the probe's own element did).
+   */
+  presentOn(track: MediaStreamTrack, element: HTMLVideoElement | null): void;
   setEnabled(on: boolean): void;
   readonly enabled: boolean;
   /** False when this browser has no RTCRtpScriptTransform: nothing can be measured or aligned. */
@@ -128,6 +136,8 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     : null;
   let last: DelayControllerOutput | null = null;
   const tracked = new Map<string, Tracked>();
+  /** The element each remote video track is shown in, by track id (see presentOn). */
+  const shownOn = new Map<string, HTMLVideoElement>();
   const listeners = new Set<(s: DelaySample) => void>();
   let disposed = false;
 
@@ -160,7 +170,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     const entry = capture.receiverOf(t.track);
     if (!entry) return;
     t.receiver = entry.receiver;
-    t.probe = t.kind === 'audio' ? probeAudio(entry.receiver, (s) => onPresented(t, s)) : probeVideo(t.track, (s) => onPresented(t, s), { document: deps.document });
+    t.probe = t.kind === 'audio' ? probeAudio(entry.receiver, (s) => onPresented(t, s)) : probeVideo(t.track, (s) => onPresented(t, s), { document: deps.document, element: shownOn.get(t.track.id) });
   };
 
   const drop = (key: string) => {
@@ -253,6 +263,17 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
         if (tracked.has(key)) continue;
         const t: Tracked = { key, kind: w.kind, track: w.track, receiver: null, probe: null, appliedTarget: null, sinkMs: null, playout: null };
         tracked.set(key, t);
+        startProbe(t);
+      }
+    },
+    presentOn(track, element) {
+      if (element) shownOn.set(track.id, element);
+      else shownOn.delete(track.id);
+      // Re-probe a stream already measured, now on the element it is seen in (or its own again).
+      for (const t of tracked.values()) {
+        if (t.track !== track || !t.probe) continue;
+        t.probe.dispose();
+        t.probe = null;
         startProbe(t);
       }
     },

@@ -22,6 +22,7 @@ export const createRoomMediaSync: CreateMediaSync = (deps) => {
     clock: sync.clock,
     stats: () => sync.stats(),
     onPeerConnection: (pc, info) => sync.onPeerConnection(pc, info),
+    presentOn: (track, element) => sync.presentOn(track, element),
     dispose() {
       unsubscribe();
       sync.dispose();

@@ -185,6 +185,9 @@ test('host and two attendees: live media, screen share, chat, hand → promote, 
     await expectVideo(page, `video[data-testid="stage-screen"][data-publisher-id="${hostUser.id}"]`);
     // the camera stays on stage, small
     await expectVideo(page, `video[data-testid="stage-camera"][data-publisher-id="${hostUser.id}"]`);
+    // The synchronizer measures the frames of the stage's own <video> elements, the ones seen: it keeps
+    // no hidden probe element of its own for a video shown on stage.
+    await expect(page.locator('video[data-sync-probe]')).toHaveCount(0);
   }
   await host.screenshot({ path: `${SHOTS}/11-room-host.png` });
   await alice.screenshot({ path: `${SHOTS}/12-room-attendee.png` });

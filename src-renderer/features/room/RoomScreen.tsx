@@ -43,6 +43,7 @@ export function RoomScreen({ webinarId, onLeave }: RoomScreenProps) {
   const [audioBlocked, setAudioBlocked] = useState(false);
   const onBlocked = useCallback(() => setAudioBlocked(true), []);
   const statsSource = useCallback(() => controller.syncStats(), [controller]);
+  const onVideoElement = useCallback((track: MediaStreamTrack, el: HTMLVideoElement | null) => controller.presentOn(track, el), [controller]);
   const syncStats = useSyncStats(statsSource);
   const [syncDetails, setSyncDetails] = useSyncOverlaySetting();
   const leave = () => {
@@ -108,7 +109,7 @@ export function RoomScreen({ webinarId, onLeave }: RoomScreenProps) {
       <div className="room-body">
         <div className="room-main">
           {syncDetails && <SyncOverlay stats={syncStats} />}
-          <Stage selfId={room.selfId} stage={stagePublisher(room)} publishers={publishers} remote={snapshot.remote} preview={snapshot.preview} />
+          <Stage selfId={room.selfId} stage={stagePublisher(room)} publishers={publishers} remote={snapshot.remote} preview={snapshot.preview} onVideoElement={onVideoElement} />
           {!ended && <Controls controller={controller} snapshot={snapshot} self={self} onLeave={leave} />}
         </div>
         <aside className="room-side">

@@ -1,6 +1,6 @@
 import type { Participant } from '../../../src-shared/signaling-protocol';
 import type { RemoteMedia } from '../../rtc/peer-manager';
-import { VideoView } from './VideoView';
+import { VideoView, type OnVideoElement } from './VideoView';
 
 interface StageProps {
   selfId: string | null;
@@ -8,6 +8,8 @@ interface StageProps {
   publishers: Participant[];
   remote: ReadonlyMap<string, RemoteMedia<MediaStream>>;
   preview: { camera: MediaStream | null; screen: MediaStream | null };
+  /** Told which element shows each received video track (not our own preview). */
+  onVideoElement?: OnVideoElement;
 }
 
 /** Media of one publisher: our own preview for us, the received streams for others. */
@@ -26,16 +28,17 @@ export function Stage(props: StageProps) {
   const main = sharer ?? stage;
   const mainMedia = main ? mediaOf(main.id, props) : {};
   const others = publishers.filter((p) => p.id !== main?.id);
+  const shown = (id: string) => (id === props.selfId ? undefined : props.onVideoElement);
   return (
     <section className="stage" aria-label="Stage" data-testid="stage">
       <div className={`stage-main ${mainMedia.screen ? 'with-screen' : ''}`}>
         {main && mainMedia.screen ? (
           <>
-            <VideoView stream={mainMedia.screen} testId="stage-screen" publisherId={main.id} className="screen" label={`${main.displayName}’s screen`} />
-            {mainMedia.camera && <VideoView stream={mainMedia.camera} testId="stage-camera" publisherId={main.id} className="pip" label={main.displayName} />}
+            <VideoView stream={mainMedia.screen} testId="stage-screen" publisherId={main.id} className="screen" label={`${main.displayName}’s screen`} onElement={shown(main.id)} />
+            {mainMedia.camera && <VideoView stream={mainMedia.camera} testId="stage-camera" publisherId={main.id} className="pip" label={main.displayName} onElement={shown(main.id)} />}
           </>
         ) : main && mainMedia.camera && mainMedia.camera.getVideoTracks().length > 0 ? (
-          <VideoView stream={mainMedia.camera} testId="stage-camera" publisherId={main.id} className="main" label={main.displayName} />
+          <VideoView stream={mainMedia.camera} testId="stage-camera" publisherId={main.id} className="main" label={main.displayName} onElement={shown(main.id)} />
         ) : (
           <p className="stage-empty muted" data-testid="stage-empty">
             {main ? `${main.displayName} is not sharing video yet.` : 'Waiting for the host…'}
@@ -47,7 +50,7 @@ export function Stage(props: StageProps) {
           {others.map((p) => {
             const m = mediaOf(p.id, props);
             return m.camera && m.camera.getVideoTracks().length > 0 ? (
-              <VideoView key={p.id} stream={m.camera} testId="publisher-camera" publisherId={p.id} className="tile" label={p.displayName} />
+              <VideoView key={p.id} stream={m.camera} testId="publisher-camera" publisherId={p.id} className="tile" label={p.displayName} onElement={shown(p.id)} />
             ) : (
               <figure key={p.id} className="video tile placeholder" data-testid="publisher-placeholder" data-publisher-id={p.id}>
                 <figcaption>{p.displayName}</figcaption>

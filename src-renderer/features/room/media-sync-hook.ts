@@ -49,6 +49,9 @@ export interface MediaSync {
   dispose(): void;
   /** Every RTCPeerConnection of the session, as simple-peer creates it (capture-time transforms). */
   onPeerConnection?(pc: RTCPeerConnection, info: PeerConnectionInfo): void;
+  /** The element a remote video track is shown in (null: no longer), so that what the user sees is
+   *  what is measured. */
+  presentOn?(track: MediaStreamTrack, element: HTMLVideoElement | null): void;
 }
 
 export type CreateMediaSync = (deps: MediaSyncDeps) => MediaSync;
