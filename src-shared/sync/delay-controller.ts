@@ -319,7 +319,11 @@ export class DelayController {
     const limit = Math.min(JITTER_BUFFER_TARGET_MAX_MS, Math.max(0, (s.natural ?? 0) - s.offset) + o.maxAddedMs);
     const desired = clamp(aim - s.offset, 0, limit);
     const step = clamp(desired - s.applied, -o.maxStepMs, o.maxStepMs);
-    s.apply(Math.round(s.applied + step), now);
+    const target = Math.round(s.applied + step);
+    // Already where the aim puts it (a video below its floor reads as early at every update): its
+    // frames may still split on the edge of the step it is shown at.
+    if (target === s.applied && !audio) s.centreInStep(now);
+    else s.apply(target, now);
   }
 
   /**
