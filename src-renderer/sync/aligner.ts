@@ -75,9 +75,9 @@ export interface MediaSync {
   /**
    * The element a remote video track is shown in (null: no longer shown there). Its presented frames
    * are what is measured, rather than those of a hidden element of the probe's own: each element
-   * picks the refresh for each frame itself, and two showing one track differ (bench:sync, final
-   * code, 12 runs: frames a step off the others in ≥ 5 % of a video's frames in 11 of 48 streams as
-   * one element showed them, 1 of 48 as the probe's own element did).
+   * picks the refresh for each frame itself, and two showing one track differ (bench:sync, 12 runs
+   * while the probe had its own element: ≥ 5 % of a video's frames a step off the others in 11 of 48
+   * streams as the bench's element showed them, in 1 of 48 as the probe's element did).
    */
   presentOn(track: MediaStreamTrack, element: HTMLVideoElement | null): void;
   setEnabled(on: boolean): void;

@@ -23,8 +23,8 @@
  *              video's delay moves in steps of a refresh or of a frame interval, whichever is
  *              longer, and a finer correction would hunt between two of them; except that a
  *              video still on its natural delay is floored whenever it is early (it then holds
- *              still instead of wandering with its jitter, and lands at or above T); a floored
- *              video whose frames split between two steps is nudged into one (centreInStep())
+ *              still instead of wandering with its jitter, and lands at or above T); a video
+ *              whose frames split between two steps is nudged into one (centreInStep())
  *   audio a  : target_a = R − offset_a, where R = the mean delay of the videos once they are placed
  *              (T before that); audio is the actuator that can sit anywhere, so it goes where the
  *              videos actually play (see reference())

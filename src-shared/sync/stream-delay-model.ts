@@ -236,8 +236,9 @@ export class StreamDelayModel {
    * frame to frame; a floor near the edge between two steps splits the frames (seen in bench:sync:
    * 8–40 % of a floored video's frames a frame early or late in 4 of 7 runs, and its pairs' p95 with
    * them). Within a step the shown delay does not change, so the offset takes the nudge back and
-   * nothing else moves. At most MAX_NUDGES one way; none back. A video on its natural delay is only
-   * ever raised (below). Returns whether the floor moved.
+   * nothing else moves. At most MAX_NUDGES one way; none back. A video the model has on its natural
+   * delay is floored onto its step when its frames split early (below). Returns whether the floor
+   * moved.
    */
   centreInStep(now: number): boolean {
     const step = this.sampleIntervalMs;

@@ -87,12 +87,12 @@ export class RoomController {
     return this.clock;
   }
 
-  /** For the sync indicator and overlay; 'off' without a media side. */
   /** The element a remote video track is shown in (null: no longer), for the synchronizer to measure. */
   presentOn(track: MediaStreamTrack, element: HTMLVideoElement | null): void {
     this.mediaSync?.presentOn?.(track, element);
   }
 
+  /** For the sync indicator and overlay; 'off' without a media side. */
   syncStats(): SyncStats {
     const fallback: SyncStats = { state: 'off', streams: [], skews: [], clockErrorBoundMs: this.clock?.errorBoundMs() ?? Number.POSITIVE_INFINITY };
     if (!this.mediaSync) return fallback;
