@@ -195,7 +195,9 @@ export class DelayController {
       } else {
         const audio = o.isAudio(id);
         const aim = audio ? R : T;
-        if (!waitingForJoin && s.settled(now)) this.steer(s, aim, audio, s === straggler, now);
+        // A video its steering leaves where it is may still have its frames split on the edge of the
+        // step it is shown at (one below its floor reads as early at every update).
+        if (!waitingForJoin && s.settled(now) && !this.steer(s, aim, audio, s === straggler, now) && !audio) s.centreInStep(now);
         if (s.natural > T + o.syncToleranceMs) {
           phase = 'late';
           late = true;
@@ -293,8 +295,8 @@ export class DelayController {
   }
 
   /** Move one settled stream's target toward `aim` (a presentation delay) when the error is real; a
-   *  straggler (see findStraggler()) is moved even within its band. */
-  private steer(s: StreamDelayModel, aim: number, audio: boolean, straggler: boolean, now: number): void {
+   *  straggler (see findStraggler()) is moved even within its band. Returns whether the target changed. */
+  private steer(s: StreamDelayModel, aim: number, audio: boolean, straggler: boolean, now: number): boolean {
     const o = this.o;
     const error = aim - s.estimate!; // > 0: the stream plays early
     const band = audio ? this.deadband(s) : this.videoBand(s);
@@ -304,26 +306,19 @@ export class DelayController {
     const unboundEarlyVideo = !audio && !s.binding && error > o.deadbandMs;
     const straggling = straggler && Math.abs(error) > o.deadbandMs;
     const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : unboundEarlyVideo || straggling || Math.abs(error) > band;
-    if (!worth) {
-      if (!audio) s.centreInStep(now);
-      return;
-    }
+    if (!worth) return false;
     // A stream playing at its natural delay cannot come down: only drop a target that now sits
     // above the aim (so it does not bind later), never raise one toward an aim below natural.
     if (error < 0 && !s.binding) {
-      if (s.applied > 0 && aim - s.offset < s.applied) s.apply(Math.max(0, Math.round(aim - s.offset)), now);
-      return;
+      if (!(s.applied > 0 && aim - s.offset < s.applied)) return false;
+      return s.apply(Math.max(0, Math.round(aim - s.offset)), now);
     }
     // The cap is on the delay we add (a receiver must not drift into lag), so on the floor it is
     // natural + cap − offset, within what Chromium accepts.
     const limit = Math.min(JITTER_BUFFER_TARGET_MAX_MS, Math.max(0, (s.natural ?? 0) - s.offset) + o.maxAddedMs);
     const desired = clamp(aim - s.offset, 0, limit);
     const step = clamp(desired - s.applied, -o.maxStepMs, o.maxStepMs);
-    const target = Math.round(s.applied + step);
-    // Already where the aim puts it (a video below its floor reads as early at every update): its
-    // frames may still split on the edge of the step it is shown at.
-    if (target === s.applied && !audio) s.centreInStep(now);
-    else s.apply(target, now);
+    return s.apply(Math.round(s.applied + step), now);
   }
 
   /**

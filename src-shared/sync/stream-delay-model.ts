@@ -252,36 +252,38 @@ export class StreamDelayModel {
     if (below + on + above < ON_STEPS_SHARE) return false;
     const dir = below > STEP_SPLIT_SHARE && below >= above ? 1 : above > STEP_SPLIT_SHARE ? -1 : 0;
     if (dir === 0 || dir * this.nudges < 0 || Math.abs(this.nudges) >= MAX_NUDGES) return false;
+    let applied: number;
+    let offset = this.offset;
     if (!this.binding && dir > 0) {
       // On its natural delay, a video's own render time can sit on the edge too (seen in bench:sync:
       // a screen with no binding floor showed ~20 % of its frames a step early for 30 s). Frames shown
       // early are held back by a floor on the step the others use (the model's floor there, or a
       // quarter step above the one that did not reach it).
-      this.nudges += 1;
-      this.applied = Math.max(this.applied + Math.round(step / 4), Math.round(mid - this.offset));
-      this.moved = true;
-      this.before = null;
-      this.settleAt = now;
-      return true;
+      applied = Math.max(this.applied + Math.round(step / 4), Math.round(mid - this.offset));
+    } else {
+      // Otherwise the floor moves a quarter step and the offset takes it back. Frames split late are
+      // moved down so whether or not the model has the floor binding: a floor shows the nearest step,
+      // up to half a step below it, so a video shown below its floor (read as not binding) can still
+      // have that floor on the edge above (seen in bench:sync: camera floored at 177 ms, shown at 166
+      // with 23 % of its frames at 199). Without a floor (0), late frames cannot be brought forward.
+      const by = Math.round((dir * step) / 4);
+      if (this.applied + by < 0 || this.applied === 0) return false;
+      applied = this.applied + by;
+      offset -= by;
     }
-    // Frames split late are moved down by the same nudge whether or not the model has the floor
-    // binding: a floor shows the nearest step, up to half a step below it, so a video shown below its
-    // floor (read as not binding) can still have that floor on the edge above (seen in bench:sync:
-    // camera floored at 177 ms, shown at 166 with 23 % of its frames at 199). Without a floor (0),
-    // frames shown late cannot be brought forward.
-    const by = Math.round((dir * step) / 4);
-    if (this.applied + by < 0 || this.applied === 0) return false;
     this.nudges += dir;
-    this.applied += by;
-    this.offset -= by;
+    this.applied = applied;
+    this.offset = offset;
+    this.moved = true;
     this.before = null;
     this.settleAt = now;
     return true;
   }
 
-  /** Request a new target at `now`; measurements are ignored until the plant can have got there. */
-  apply(target: number, now: number): void {
-    if (target === this.applied) return;
+  /** Request a new target at `now`; measurements are ignored until the plant can have got there.
+   *  Returns whether the target changed. */
+  apply(target: number, now: number): boolean {
+    if (target === this.applied) return false;
     this.nudges = 0;
     const from = this.estimate ?? this.predict(this.applied);
     const to = this.predict(target);
@@ -289,5 +291,6 @@ export class StreamDelayModel {
     this.applied = target;
     this.moved = true;
     this.settleAt = now + (Math.abs(to - from) * 1000) / this.o.slewMsPerS;
+    return true;
   }
 }
