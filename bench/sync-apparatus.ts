@@ -22,7 +22,7 @@ export const BENCH_HOLDS = { screen: { delayMs: 150 }, camera: { delayMs: 80, ji
 export const BENCH_CLOCK_SKEW = { offsetMs: 3_700, driftPpm: 200 };
 
 
-const emptyLogs = (): Logs => ({ frames: [], onsets: [], webAudioOnsets: [], chats: [], clock: [], sync: [], events: [], samples: [] });
+const emptyLogs = (): Logs => ({ frames: [], onsets: [], webAudioOnsets: [], chats: [], clock: [], sync: [], events: [], samples: [], rtp: [] });
 const merge = (a: Logs, b: Logs): Logs => {
   const out = emptyLogs();
   for (const k of Object.keys(out) as (keyof Logs)[]) (out[k] as unknown[]) = [...(a[k] as unknown[]), ...(b[k] as unknown[])];
@@ -217,6 +217,26 @@ export function pairReport(pub: Logs, recs: Logs[], w: Window) {
     framesDiscarded: all.map((s) => countByKind(inWindow(s.framesDiscarded, w))),
     webAudioPath: { cameraAudio: skewSummary(pick('cameraAudio', viaWebAudio)), screenAudio: skewSummary(pick('screenAudio', viaWebAudio)) },
   };
+}
+
+/**
+ * Per receiver, per video kind: the freezes Chromium counted over the whole run (inbound-rtp
+ * freezeCount / totalFreezesDuration, a frame shown ≥ 3 frame intervals or 150 ms longer than
+ * usual) and the key frames it asked for (PLI + FIR), from the last reading of each stream.
+ */
+export function videoFreezeReport(recs: Logs[]) {
+  return recs.map((r) => {
+    const last = new Map<string, Logs['rtp'][number]>();
+    for (const x of r.rtp) if (x.dir === 'in' && x.kind) last.set(`${x.pc}:${x.kind}`, x);
+    const out: Record<string, { freezes: number; freezeMs: number; keyFrameRequests: number }> = {};
+    for (const x of last.values()) {
+      const o = (out[x.kind!] ??= { freezes: 0, freezeMs: 0, keyFrameRequests: 0 });
+      o.freezes += x.freezes;
+      o.freezeMs += x.freezeMs;
+      o.keyFrameRequests += x.plis;
+    }
+    return out;
+  });
 }
 
 /** The samples of a pair's series in [since, until), each marked bad when the median |skew| of the

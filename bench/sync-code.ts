@@ -50,4 +50,25 @@ export interface SyncLogs {
   events: { at: number; what: string }[];
   /** Every delay sample the aligner fed its controller (kind, truth-clock time, delay ms). */
   samples: { kind: string; at: number; d: number }[];
+  /** Video RTP statistics every 250 ms (see RtpVideoSample): receivers' inbound, the publisher's
+   *  outbound per connection. For diagnosing freezes. */
+  rtp: RtpVideoSample[];
+}
+
+/** One getStats() reading of one video RTP stream (inbound at a receiver, outbound at the publisher). */
+export interface RtpVideoSample {
+  at: number;
+  dir: 'in' | 'out';
+  /** Which connection of the page (its order of creation). */
+  pc: number;
+  kind: 'camera' | 'screen' | null;
+  /** Frames received/decoded (in) or encoded/sent (out), key frames among them, PLIs sent (in) or received (out). */
+  frames: number;
+  decoded: number;
+  keyFrames: number;
+  plis: number;
+  nacks: number;
+  lost: number;
+  freezes: number;
+  freezeMs: number;
 }

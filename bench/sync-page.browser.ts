@@ -38,7 +38,7 @@ declare global {
 }
 
 // ---- logs collected by node -------------------------------------------------------------------------
-let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], webAudioOnsets: [], samples: [] };
+let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], webAudioOnsets: [], samples: [], rtp: [] };
 const event = (what: string) => logs.events.push({ at: truthNow(), what });
 
 function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void {
@@ -109,6 +109,47 @@ function startChatRelease(): void {
   }, 4);
 }
 
+/** Which kind each video track is (remote tracks as received, local ones as sent), for the RTP stats. */
+const videoKinds = new Map<string, 'camera' | 'screen'>();
+const pcOrder = new WeakMap<RTCPeerConnection, number>();
+let pcCount = 0;
+
+/** Logs every video RTP stream's counters (see RtpVideoSample): where a freeze shows whether frames
+ *  kept arriving undecoded and when a key frame was asked for. */
+function sampleRtpStats(): void {
+  setInterval(() => {
+    for (const pc of connections) {
+      void pc.getStats().then((report) => {
+        const at = truthNow();
+        const sources = new Map<string, string>();
+        report.forEach((x: { type: string; id: string; trackIdentifier?: string }) => {
+          if (x.type === 'media-source' && x.trackIdentifier) sources.set(x.id, x.trackIdentifier);
+        });
+        report.forEach((x: Record<string, unknown>) => {
+          if (x.kind !== 'video' || (x.type !== 'inbound-rtp' && x.type !== 'outbound-rtp')) return;
+          const n = (k: string) => (typeof x[k] === 'number' ? (x[k] as number) : 0);
+          const inbound = x.type === 'inbound-rtp';
+          const track = inbound ? (x.trackIdentifier as string | undefined) : sources.get(x.mediaSourceId as string);
+          logs.rtp.push({
+            at,
+            dir: inbound ? 'in' : 'out',
+            pc: pcOrder.get(pc) ?? -1,
+            kind: (track && videoKinds.get(track)) || null,
+            frames: n(inbound ? 'framesReceived' : 'framesEncoded'),
+            decoded: n(inbound ? 'framesDecoded' : 'framesSent'),
+            keyFrames: n(inbound ? 'keyFramesDecoded' : 'keyFramesEncoded'),
+            plis: n('pliCount') + n('firCount'),
+            nacks: n('nackCount'),
+            lost: n('packetsLost'),
+            freezes: n('freezeCount'),
+            freezeMs: Math.round(n('totalFreezesDuration') * 1000),
+          });
+        });
+      });
+    }
+  }, 250);
+}
+
 function onRemoteMedia(publisherId: string, media: RemoteMedia<MediaStream>): void {
   sync?.setRemoteMedia(publisherId, media);
   for (const kind of ['camera', 'screen'] as const) {
@@ -122,6 +163,7 @@ function onRemoteMedia(publisherId: string, media: RemoteMedia<MediaStream>): vo
     }
     if (!stream || watching.has(key)) continue;
     event(`media:${kind}`);
+    for (const t of stream.getVideoTracks()) videoKinds.set(t.id, kind);
     const stops: (() => void)[] = [watchVideo(kind, stream)];
     const audio = stream.getAudioTracks()[0];
     if (audio) {
@@ -151,6 +193,7 @@ const api = {
     const createPeer = createSimplePeerFactory({
       onPeerConnection: (pc, info) => {
         connections.add(pc);
+        pcOrder.set(pc, pcCount++);
         pc.addEventListener('connectionstatechange', () => pc.connectionState === 'closed' && connections.delete(pc));
         sync!.onPeerConnection(pc, info);
       },
@@ -206,6 +249,7 @@ const api = {
     await welcomed;
     event('welcome');
     if (opts.role === 'receiver') startChatRelease();
+    sampleRtpStats();
     setInterval(() => {
       if (!clock || !sync) return;
       const at = truthNow();
@@ -235,6 +279,7 @@ const api = {
     const pulses = await pulseTrack((o) => logs.onsets.push(o), (o) => logs.webAudioOnsets.push(o), event);
     const cam = codeCanvas(320, 240, 30);
     cameraStream = new MediaStream([pulses, cam.stream.getVideoTracks()[0]!]);
+    videoKinds.set(cam.stream.getVideoTracks()[0]!.id, 'camera');
     local = [{ kind: 'camera', stream: cameraStream }];
     peers?.setLocalStreams(local);
     signal?.send({ type: 'media.state', audio: true, video: true, screen: false });
@@ -243,6 +288,7 @@ const api = {
 
   startScreen(): void {
     screen = codeCanvas(640, 360, 30);
+    for (const t of screen.stream.getVideoTracks()) videoKinds.set(t.id, 'screen');
     local = [...local, { kind: 'screen', stream: screen.stream }];
     peers?.setLocalStreams(local);
     signal?.send({ type: 'media.state', audio: true, video: true, screen: true });
@@ -272,7 +318,7 @@ const api = {
 
   drain(): Logs {
     const out = logs;
-    logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], webAudioOnsets: [], samples: [] };
+    logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], webAudioOnsets: [], samples: [], rtp: [] };
     return out;
   },
 };

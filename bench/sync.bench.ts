@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
-import { addedDelayReport, clockReport, convergence, firstInSync, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
+import { addedDelayReport, clockReport, videoFreezeReport, convergence, firstInSync, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
 
 const RECEIVERS = Number(process.env.BENCH_SYNC_RECEIVERS ?? 2);
 const SECONDS = Number(process.env.BENCH_SYNC_SECONDS ?? 30);
@@ -92,6 +92,8 @@ async function main() {
           clockOffsetErrorMs: clockOn,
           convergence: { afterJoin: joinConv, afterScreenShare: screenConv },
           alignment: added,
+          // Per receiver: video freezes Chromium counted over the whole run, and key frames it asked for.
+          videoFreezes: videoFreezeReport(recs),
           targets: {
             cameraAudioAbsP95Le20: p95(onPairs.cameraAudio) <= 20,
             screenAudioAbsP95Le20: p95(onPairs.screenAudio) <= 20,
