@@ -167,6 +167,27 @@ describe('DelayController', () => {
     }
   });
 
+  it('a floored video whose own frames split late is floored on its upper step, not lowered step by step to nothing', () => {
+    // The screen is floored at the camera's pace; at 5 s its own render time moves just below the edge
+    // above its new 165 ms step (varying ± 6 ms), so 15–40 % of its frames are shown a step late.
+    // Seen in bench:sync: a screen floored at 175 ms, lowered by the late nudges and the steering to
+    // 141 while 37 % of its frames stayed at 196 ms for the whole 30 s.
+    const frame = 1_000 / 30;
+    for (const aboveEdge of [29, 31.3]) {
+      for (const seed of [1, 2]) {
+        const screen: SimStream = { id: 'screen', base: 132, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 6, naturalAboveEdgeMs: aboveEdge, rise: { at: 5_000, by: 33 } };
+        const camera: SimStream = { id: 'camera', base: 150, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 5 };
+        const sim = simulate([{ id: 'audio', base: 120, periodMs: 20 }, camera, screen], 30_000, {}, CHROMIUM, seed);
+        const late = sim.samples.filter((x) => x.id === 'screen' && x.t >= 22_000).map((x) => x.delay);
+        const usual = [...late].sort((a, b) => a - b)[late.length >> 1]!;
+        const what = `${aboveEdge} ms above the lower edge, seed ${seed}`;
+        expect(late.filter((d) => Math.abs(d - usual) > 16).length / late.length, `${what}: share of screen frames off its step`).toBeLessThan(0.03);
+        expect(Math.min(...sim.trace.filter((x) => x.t >= 5_000).map((x) => x.applied.screen!)), `${what}: lowest screen target`).toBeGreaterThan(100);
+        expect(sim.last.state, what).toBe('inSync');
+      }
+    }
+  });
+
   it('two videos that landed a frame apart, each within its band of the target, are brought together', () => {
     // 30 fps videos (steps of a frame) under a target set by audio (200 ms). The video prior (25 ms)
     // is right for the screen and 20 ms too large for the camera, so the first floors land the
