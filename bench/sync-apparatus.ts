@@ -285,6 +285,30 @@ export function addedDelayReport(recs: Logs[], w: Window) {
   return { addedMs: added.length ? { p50: summary(added).p50, max: Math.max(...added) } : null, states: count };
 }
 
+/**
+ * Per receiver and video kind, over the window: the median of (the delay the synchronizer measured
+ * for a presented frame − the delay the bench read from its pixels), ms. Within a few ms when the
+ * apparatus and the app agree (−1 to −5 in 48 runs); one run right after a CI run (load 4) read the
+ * screen 18 ms later than its pixels, both receivers alike, so the publisher's canvas capture had sent
+ * a newer paint than its capture time: such a run's screen figures are the apparatus's, not the app's.
+ */
+export function probeAgreementReport(recs: Logs[], w: Window) {
+  return recs.map((r) => {
+    const out: Record<string, number | null> = {};
+    for (const kind of ['camera', 'screen'] as const) {
+      const app = new Map(inWindow(r.samples, w).filter((x) => x.kind === kind).map((x) => [Math.round(x.at), x.d]));
+      const diffs: number[] = [];
+      for (const f of inWindow(r.frames, w)) {
+        if (f.kind !== kind) continue;
+        const d = app.get(Math.round(f.at));
+        if (d !== undefined) diffs.push(d - (f.at - f.cap));
+      }
+      out[kind] = diffs.length ? Math.round(median(diffs) * 10) / 10 : null;
+    }
+    return out;
+  });
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** While `ms` passes, the publisher sends a chat message every `everyMs`. */

@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
-import { addedDelayReport, clockReport, videoFreezeReport, convergence, firstInSync, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
+import { addedDelayReport, clockReport, probeAgreementReport, videoFreezeReport, convergence, firstInSync, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
 
 const RECEIVERS = Number(process.env.BENCH_SYNC_RECEIVERS ?? 2);
 const SECONDS = Number(process.env.BENCH_SYNC_SECONDS ?? 30);
@@ -94,6 +94,8 @@ async function main() {
           alignment: added,
           // Per receiver: video freezes Chromium counted over the whole run, and key frames it asked for.
           videoFreezes: videoFreezeReport(recs),
+          // Per receiver, ON window: median (synchronizer's measured video delay − the pixels'), ms.
+          probeMinusPixelsMs: probeAgreementReport(recs, on),
           targets: {
             cameraAudioAbsP95Le20: p95(onPairs.cameraAudio) <= 20,
             screenAudioAbsP95Le20: p95(onPairs.screenAudio) <= 20,
