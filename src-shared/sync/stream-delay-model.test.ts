@@ -24,6 +24,25 @@ describe('StreamDelayModel', () => {
     expect(m.offsetLearnt).toBe(true);
   });
 
+  it('a floor set under the delay does not take credit for a rise larger than any offset excess: the rise is natural', () => {
+    // A safety net under audio at 101 ms (30 + 46 = 76, expected to do nothing); NetEq's start-up
+    // level then rises to 124 on its own. Read as the floor binding, the offset would be 94.
+    const m = new StreamDelayModel(OPTIONS, 0, 46);
+    feed(m, 0, 600, () => 101);
+    m.apply(30, 600);
+    feed(m, 600, 2_000, (t) => Math.min(124, 101 + Math.max(0, t - 700) / 10));
+    expect(m.binding).toBe(false);
+    expect(m.offset).toBe(46);
+    expect(m.natural).toBeCloseTo(124, 0);
+    // The same floor binding with an offset 20 ms above its prior is believed.
+    const b = new StreamDelayModel(OPTIONS, 0, 46);
+    feed(b, 0, 600, () => 101);
+    b.apply(50, 600); // 50 + 46 = 96: expected to do nothing, but the true offset is 66 (116)
+    feed(b, 600, 2_000, (t) => Math.min(116, 101 + Math.max(0, t - 600) / 10));
+    expect(b.binding).toBe(true);
+    expect(b.offset).toBeCloseTo(66, 0);
+  });
+
   it('a lowered floor the delay stays clearly above was released: the natural delay is learnt, not a new offset', () => {
     const m = new StreamDelayModel(OPTIONS, 0, 46);
     feed(m, 0, 2_000, () => 100);

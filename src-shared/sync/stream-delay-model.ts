@@ -36,6 +36,9 @@ const STEP_SPLIT_MIN_SAMPLES = 45;
 /** The share of samples within an eighth of a step of the usual step or a neighbour, for a video whose
  *  delay sits on its steps (in bench:sync frames sit within ±1 ms of theirs). */
 const ON_STEPS_SHARE = 0.9;
+/** How much larger than assumed a floor's offset can turn out: learnt audio offsets in bench:sync
+ *  were 3–27 ms above their prior (NetEq's buffer floats within a band above its target). */
+const OFFSET_EXCESS_MAX_MS = 30;
 /** Most quarter-step nudges one way after a floor was set. */
 const MAX_NUDGES = 2;
 
@@ -193,8 +196,12 @@ export class StreamDelayModel {
         // natural delay (drifted a little since it was last seen). Taking it for the floor would
         // learn a too large offset.
         this.binding = false;
-      } else if (Math.abs(moved) > tol && Math.sign(moved) === direction) {
+      } else if (Math.abs(moved) > tol && Math.sign(moved) === direction && (Math.abs(b.expected) > tol || est - this.applied <= this.offset + OFFSET_EXCESS_MAX_MS)) {
         // The delay answered the change: the floor binds (or, back at target 0, no longer does).
+        // A change the model expected to do nothing (a floor set under the delay) can still bind if
+        // the offset is larger than assumed, but not by more than offsets are ever larger than their
+        // prior: a larger move is the stream's own (NetEq's start-up level rising right after a floor
+        // was set under it was read as that floor binding with an 89 ms offset, in bench:sync).
         this.binding = this.applied > 0;
       } else if (Math.abs(b.expected) > 2 * tol) {
         // The model expected an answer and got none: the stream is at its natural delay, which the
