@@ -134,6 +134,36 @@ describe('DelayController', () => {
     }
   });
 
+  it("the steering does not undo the step-centring's raise of a video split early on its natural delay", () => {
+    // Measurements only (no plant): a screen at its natural 197 ms with every 7th frame a step early,
+    // audio at 203. The screen is floored a little early (T − prior), its split raises the floor a
+    // quarter step, and the steering used to lower it back to T − prior at once: 199 ↔ 208 for as long
+    // as the split lasted (bench:sync: a screen's target 182 ↔ 190 every 2.5 s for 25 s).
+    const c = new DelayController({ offsetPriorMs: { audio: 35, video: 5 } });
+    const frame = 1_000 / 30;
+    const targets: number[] = [];
+    let n = 0;
+    let nextAudio = 0;
+    let nextScreen = 0;
+    for (let t = 0; t < 20_000; t += 5) {
+      if (t >= nextAudio) {
+        c.addSample('audio', t, 203 + ((n * 7) % 3) - 1);
+        nextAudio += 20;
+      }
+      if (t >= nextScreen) {
+        n++;
+        c.addSample('screen', t, n % 7 === 0 ? 164 : 197);
+        nextScreen += frame;
+      }
+      if (t % 50 === 0) {
+        const screen = c.update(t).streams.find((d) => d.stream === 'screen');
+        if (screen && targets[targets.length - 1] !== screen.targetMs) targets.push(screen.targetMs);
+      }
+    }
+    expect(targets.every((x, i) => i === 0 || x > targets[i - 1]!), `screen targets ${targets.join(', ')}`).toBe(true);
+    expect(targets.length).toBeLessThanOrEqual(4);
+  });
+
   it('a video shown a step below its floor, its frames splitting late, has its floor moved down off the edge', () => {
     // Chromium shows a frame at the step nearest its render time, so a camera floored at 176 can be
     // shown at 165 (read as not binding) with that floor on the edge of the 198 ms step above: seen in

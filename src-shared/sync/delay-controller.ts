@@ -331,6 +331,11 @@ export class DelayController {
     // natural + cap − offset, within what Chromium accepts.
     const limit = Math.min(JITTER_BUFFER_TARGET_MAX_MS, Math.max(0, (s.natural ?? 0) - s.offset) + o.maxAddedMs);
     const desired = clamp(aim - s.offset, 0, limit);
+    // An early stream's target is never lowered: that cannot make it later. For one on its natural
+    // delay the model's offset may put its floor above the aim while it plays early; lowering the
+    // floor there undid the step-centring's raise of a video split early, which raised it again
+    // (bench:sync: a screen's target 182 ↔ 190 every 2.5 s for 25 s, 6–21 % of its frames early).
+    if (error > 0 && desired < s.applied) return false;
     const step = clamp(desired - s.applied, -o.maxStepMs, o.maxStepMs);
     return s.apply(Math.round(s.applied + step), now);
   }
