@@ -312,6 +312,17 @@ const api = {
 
   truthNow,
 
+  /** Receiver: lose the next delta frame of a kind after the packet buffer (freeze-recovery e2e). */
+  dropNextFrame(kind: 'camera' | 'screen'): void {
+    sync?.dropNextFrame(kind);
+    event(`drop:${kind}`);
+  },
+
+  /** Receiver: key frames the synchronizer's freeze recovery asked for. */
+  keyFrameRequests(): number {
+    return sync?.keyFrameRequests() ?? 0;
+  },
+
   videoStats(): unknown {
     return [...document.querySelectorAll('video')].map((v) => ({ kind: v.dataset.kind ?? v.dataset.syncProbe, rs: v.readyState, t: v.currentTime, q: v.getVideoPlaybackQuality(), w: v.videoWidth }));
   },

@@ -10,12 +10,16 @@
  *
  * Off (setEnabled(false)): everything is still measured (stats, benchmark), no target is set and
  * any we set is cleared; the presented media clock then follows the slowest stream.
+ *
+ * On or off, a video whose frames keep arriving but are not shown gets a key frame asked for
+ * (freeze-recovery.ts).
  */
 import { DelayController, type DelayControllerOptions, type DelayControllerOutput } from '../../src-shared/sync/delay-controller';
 import { pairSkews } from '../../src-shared/sync/media-timeline';
 import type { RemoteMedia } from '../rtc/peer-manager';
 import { CaptureTimestamps, type PeerConnectionInfo } from './capture-timestamps';
 import type { FrameHolds } from './capture-worker';
+import { FreezeRecovery } from './freeze-recovery';
 import { AUDIO_REPORT_LAG_MS, measureDisplayRefresh, probeAudio, probeVideo, type PresentedSample, type Probe } from './media-probes';
 import type { PresentedMediaClock, SessionClockLike, SyncStats } from './sync-contracts';
 
@@ -90,6 +94,10 @@ export interface MediaSync {
   onSample(listener: (s: DelaySample) => void): () => void;
   /** Tests/benchmark: change the receive-side holds. */
   setHolds(holds: FrameHolds): void;
+  /** Tests only: receivers lose the next delta frame of this kind after the packet buffer. */
+  dropNextFrame(kind: 'camera' | 'screen'): void;
+  /** Key frames asked for by freeze recovery so far. */
+  keyFrameRequests(): number;
 }
 
 interface Tracked {
@@ -118,7 +126,13 @@ export function playoutTotals(report: RTCStatsReport): { delayS: number; samples
 export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   const now = deps.now ?? (() => performance.now());
   const clock = deps.sessionClock;
-  const capture = new CaptureTimestamps({ sessionClock: clock, holds: deps.holds });
+  const doc = deps.document ?? (typeof document === 'undefined' ? undefined : document);
+  const recovery = new FreezeRecovery({
+    requestKeyFrame: (id) => capture.requestKeyFrame(id),
+    now,
+    visible: () => doc?.visibilityState !== 'hidden',
+  });
+  const capture = new CaptureTimestamps({ sessionClock: clock, holds: deps.holds, onArrival: (id) => recovery.arrived(id) });
   let enabled = deps.enabled ?? true;
   const sinkLatency = deps.audioSinkLatencyMs ?? AUDIO_SINK_LATENCY_MS;
   // Until a stream's floor has been seen to bind, its offset (delay − target) is assumed: a few ms of
@@ -144,9 +158,10 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   const sessionAt = (epochMs: number) => clock.now() - (performance.timeOrigin + performance.now() - epochMs);
 
   const onPresented = (t: Tracked, s: PresentedSample) => {
-    if (!clock.synced || !t.receiver) return;
-    const entry = capture.receiverOf(t.track);
+    const entry = t.receiver ? capture.receiverOf(t.track) : null;
     if (!entry) return;
+    if (t.kind !== 'audio') recovery.shown(entry.id);
+    if (!clock.synced) return;
     const cap = capture.captureTime(entry.id, s.rtpTimestamp);
     if (cap === null) return;
     const delay = sessionAt(s.at) - cap + (t.kind === 'audio' ? (t.sinkMs ?? sinkLatency) : 0);
@@ -170,6 +185,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     const entry = capture.receiverOf(t.track);
     if (!entry) return;
     t.receiver = entry.receiver;
+    if (t.kind !== 'audio') recovery.watch(entry.id);
     t.probe = t.kind === 'audio' ? probeAudio(entry.receiver, (s) => onPresented(t, s)) : probeVideo(t.track, (s) => onPresented(t, s), { document: deps.document, element: shownOn.get(t.track.id) });
   };
 
@@ -177,6 +193,8 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     const t = tracked.get(key);
     if (!t) return;
     t.probe?.dispose();
+    const entry = capture.receiverOf(t.track);
+    if (entry) recovery.forget(entry.id);
     setTarget(t, null);
     controller.remove(key);
     tracked.delete(key);
@@ -185,6 +203,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   const update = () => {
     if (disposed) return;
     for (const t of tracked.values()) startProbe(t); // receivers registered after the stream event
+    recovery.check();
     const out = controller.update(now());
     last = out;
     for (const key of out.removed) {
@@ -292,6 +311,8 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       return () => listeners.delete(listener);
     },
     setHolds: (holds) => capture.setHolds(holds),
+    dropNextFrame: (kind) => capture.dropNextFrame(kind),
+    keyFrameRequests: () => recovery.keyFrameRequests,
     stats(): SyncStats {
       const out = last;
       const decisions = new Map((out?.streams ?? []).map((d) => [d.stream, d]));

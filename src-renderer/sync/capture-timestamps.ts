@@ -47,6 +47,8 @@ export interface CaptureTimestampsOptions {
   holds?: FrameHolds;
   /** How often the page tells the worker the session clock's offset, ms. */
   offsetIntervalMs?: number;
+  /** Every stamped frame a receiver's transform passes on (before the jitter buffer): its entry id. */
+  onArrival?: (entryId: string) => void;
 }
 
 export class CaptureTimestamps {
@@ -74,6 +76,16 @@ export class CaptureTimestamps {
 
   setHolds(holds: FrameHolds): void {
     this.post({ type: 'holds', holds });
+  }
+
+  /** Ask the sender behind a receiver for a key frame (a PLI from its transformer). */
+  requestKeyFrame(entryId: string): void {
+    this.post({ type: 'keyframe', id: entryId });
+  }
+
+  /** Tests only: receivers lose the next delta frame of this kind after reading its stamp. */
+  dropNextFrame(kind: 'camera' | 'screen'): void {
+    this.post({ type: 'drop', kind });
   }
 
   /**
@@ -173,6 +185,7 @@ export class CaptureTimestamps {
 
   private onRecord(r: CaptureRecord): void {
     if (r.type !== 'capture') return;
+    this.o.onArrival?.(r.id);
     let log = this.logs.get(r.id);
     if (!log) {
       log = { kind: r.kind, byRtp: new Map(), last: null };

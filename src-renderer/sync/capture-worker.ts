@@ -16,6 +16,10 @@
  * side (after the stamp is appended: the receiver's jitter buffer then sees the jitter on the wire,
  * as with a real slow path) and receive side (after the stamp is read).
  *
+ * The page can ask a receiver's sender for a key frame ({type:'keyframe', id}: the transformer's
+ * sendKeyFrameRequest(), a PLI): see freeze-recovery.ts. For tests only, it can have a receiver lose
+ * the next delta frame of a kind ({type:'drop', kind}), as a frame lost after the packet buffer is.
+ *
  * The page sends {type:'offset', sessionMinusEpochMs} a few times a second: session time = epoch
  * time (performance.timeOrigin + performance.now(), the same monotonic clock in page and worker)
  * + that offset.
@@ -29,7 +33,11 @@ export interface FrameHold {
 }
 export type FrameHolds = Partial<Record<'audio' | 'camera' | 'screen', FrameHold>>;
 
-export type CaptureWorkerIn = { type: 'offset'; sessionMinusEpochMs: number } | { type: 'holds'; holds: FrameHolds };
+export type CaptureWorkerIn =
+  | { type: 'offset'; sessionMinusEpochMs: number }
+  | { type: 'holds'; holds: FrameHolds }
+  | { type: 'keyframe'; id: string }
+  | { type: 'drop'; kind: 'camera' | 'screen' };
 export interface CaptureRecord {
   type: 'capture';
   id: string;
@@ -42,12 +50,15 @@ export interface CaptureRecord {
 function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof readCaptureTrailer): void {
   interface EncodedFrame {
     data: ArrayBuffer;
+    /** Video frames: 'key' or 'delta'. */
+    type?: string;
     getMetadata(): { rtpTimestamp?: number; captureTime?: number };
   }
   interface Transformer {
     readable: ReadableStream<EncodedFrame>;
     writable: WritableStream<EncodedFrame>;
     options: { side: 'send'; kind: 'audio' | 'camera' | 'screen' } | { side: 'recv'; id: string };
+    sendKeyFrameRequest?: () => Promise<void>;
   }
   interface Scope {
     onmessage: ((e: { data: CaptureWorkerIn }) => void) | null;
@@ -59,9 +70,15 @@ function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof rea
   const epoch = () => performance.timeOrigin + performance.now();
   let sessionMinusEpoch = Number.NaN;
   let holds: FrameHolds = {};
+  const receivers = new Map<string, Transformer>();
+  const drops = new Set<string>();
   scope.onmessage = (e) => {
-    if (e.data.type === 'offset') sessionMinusEpoch = e.data.sessionMinusEpochMs;
-    else if (e.data.type === 'holds') holds = e.data.holds;
+    const m = e.data;
+    if (m.type === 'offset') sessionMinusEpoch = m.sessionMinusEpochMs;
+    else if (m.type === 'holds') holds = m.holds;
+    else if (m.type === 'drop') drops.add(m.kind);
+    // Rejects when the receiver has stopped: nothing to recover then.
+    else if (m.type === 'keyframe') receivers.get(m.id)?.sendKeyFrameRequest?.().catch(() => {});
   };
 
   /** Passes the frame on, after the hold configured for its kind (order kept). */
@@ -146,6 +163,10 @@ function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof rea
           const rtp = frame.getMetadata().rtpTimestamp;
           if (kind && typeof rtp === 'number') scope.postMessage({ type: 'capture', id, kind, rtp: rtp >>> 0, capture: trailer.captureSessionMs });
         }
+        if (kind && drops.has(kind) && frame.type === 'delta') {
+          drops.delete(kind);
+          return;
+        }
         pass(frame, kind, controller);
       },
     });
@@ -154,11 +175,15 @@ function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof rea
   scope.onrtctransform = (e) => {
     const t = e.transformer;
     const o = t.options;
+    if (o.side === 'recv') receivers.set(o.id, t);
     const stream = o.side === 'send' ? sender(o.kind) : receiver(o.id);
     void t.readable
       .pipeThrough(stream)
       .pipeTo(t.writable)
-      .catch(() => {});
+      .catch(() => {})
+      .finally(() => {
+        if (o.side === 'recv' && receivers.get(o.id) === t) receivers.delete(o.id);
+      });
   };
 }
 
