@@ -142,7 +142,7 @@ export class DelayController {
         removed.push(id);
         continue;
       }
-      s.refresh(now, o.displayRefreshMs);
+      s.refresh(now);
     }
 
     const measured = [...this.streams.values()].filter((s) => s.natural !== null);
@@ -306,11 +306,7 @@ export class DelayController {
     // still. The raise lands at or above the aim, so it cannot start a hunt.
     const unboundEarlyVideo = !audio && !s.binding && error > o.deadbandMs;
     const straggling = straggler && Math.abs(error) > o.deadbandMs;
-    // A floored video whose own delay was seen wandering higher than its floor holds it (see
-    // StreamDelayModel.learnExcursions) is floored up there, where it holds still, whatever its band.
-    const videoStep = audio ? null : s.stepMs(o.displayRefreshMs);
-    const wandersAbove = videoStep !== null && s.applied > 0 && (s.naturalHigh ?? 0) > s.applied + s.offset + videoStep / 2 + o.deadbandMs && aim - s.offset > s.applied + o.deadbandMs;
-    const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : unboundEarlyVideo || straggling || wandersAbove || Math.abs(error) > band;
+    const worth = audio ? error > Math.max(o.audioEarlyMs, band) || -error > Math.max(o.audioLateMs, band) : unboundEarlyVideo || straggling || Math.abs(error) > band;
     // Audio on its natural delay that need not be raised still gets a floor a little below its aim
     // (while there is a video to keep in step with): NetEq's buffer sinks on its own (its start-up
     // level decayed 20–35 ms within about a second of the join for 8 of 92 receivers in session 6's

@@ -39,9 +39,6 @@ const ON_STEPS_SHARE = 0.9;
 /** How much larger than assumed a floor's offset can turn out: learnt audio offsets in bench:sync
  *  were 3–27 ms above their prior (NetEq's buffer floats within a band above its target). */
 const OFFSET_EXCESS_MAX_MS = 30;
-/** A floored video's frames this long, all more than half a step above where its floor holds it,
- *  are its natural delay wandering above the floor (see learnExcursions()), not a split. */
-const EXCURSION_MIN_MS = 300;
 /** Most quarter-step nudges one way after a floor was set. */
 const MAX_NUDGES = 2;
 
@@ -125,9 +122,8 @@ export class StreamDelayModel {
     return newer.length >= this.o.minSamples ? newer : this.samples.map((x) => x.delay);
   }
 
-  /** Drop old samples; once settled, re-estimate and learn how the floor behaves. `refreshMs`: the
-   *  display's refresh interval, when known (0 otherwise; see stepMs()). */
-  refresh(now: number, refreshMs = 0): void {
+  /** Drop old samples; once settled, re-estimate and learn how the floor behaves. */
+  refresh(now: number): void {
     const from = now - this.o.windowMs;
     this.samples = this.samples.filter((x) => x.at >= from);
     // Only a video's band and floor slack use it (see framesAboveFloor); not sorted for audio.
@@ -156,49 +152,6 @@ export class StreamDelayModel {
       this.naturalHigh = Math.max(est, stepUp ? high : Math.min(high, est + 2 * robustSigma(usable)));
     }
     this.naturalHigh ??= this.natural;
-    const step = this.stepMs(refreshMs);
-    if (step !== null && this.applied > 0) this.learnExcursions(step);
-  }
-
-  /** The steps a video's delay moves in, ms: its frame interval, or the display's refresh when that
-   *  is known and shorter (frames arriving at a shifting phase are shown on any refresh). Null for
-   *  audio and until the frame interval is known. */
-  stepMs(refreshMs = 0): number | null {
-    const frame = this.o.framesAboveFloor ? this.sampleIntervalMs : null;
-    if (frame === null) return null;
-    return refreshMs > 0 && refreshMs < (frame * 3) / 4 ? refreshMs : frame;
-  }
-
-  /**
-   * A floored video's natural delay can wander above its floor and back (a path whose delay drifts;
-   * in bench:sync the camera, held 80 ± 30 ms, went from 117 to 150 ms for 0.5–2 s at a time while
-   * floored at 127, and every time the audio was raised after it and the camera was already back).
-   * A run of at least EXCURSION_MIN_MS of frames more than half a step above where the floor holds
-   * the video (the median since the floor was set) is a level its natural delay reaches: its pace
-   * rises to it, so that the floor goes there and holds it still. Only levels above the held one
-   * count, so a floor raised to one is not raised again by it.
-   */
-  private learnExcursions(step: number): void {
-    const top = this.excursionTop(step);
-    if (top !== null) this.naturalHigh = Math.max(this.naturalHigh ?? top, top);
-  }
-
-  /** The highest level of the excursions since the floor was set (see learnExcursions()), or null. */
-  private excursionTop(step: number): number | null {
-    const xs = this.samples.filter((x) => x.at >= this.settleAt);
-    if (xs.length < STEP_SPLIT_MIN_SAMPLES) return null;
-    const above = median(xs.map((x) => x.delay)) + step / 2 + this.o.responseTolMs;
-    let top: number | null = null;
-    let from = -1;
-    for (let i = 0; i <= xs.length; i++) {
-      if (i < xs.length && xs[i]!.delay > above) {
-        if (from < 0) from = i;
-        continue;
-      }
-      if (from >= 0 && xs[i - 1]!.at - xs[from]!.at >= EXCURSION_MIN_MS) top = Math.max(top ?? 0, median(xs.slice(from, i).map((x) => x.delay)));
-      from = -1;
-    }
-    return top;
   }
 
   private learn(est: number, now: number): void {
@@ -316,12 +269,7 @@ export class StreamDelayModel {
     // in bench:sync: a camera at 184 ms with 11–38 % of its frames at 167 for 30 s, a screen floored
     // at 179 shown at 183 with 7–35 % at 166), and the frame-interval test did not see those splits.
     let { step, dir } = splitBy(frameStep);
-    const display = this.stepMs(refreshMs)!;
-    if (dir === 0 && display < frameStep) ({ step, dir } = splitBy(display));
-    // Late frames that came in long runs are the video's delay wandering above its floor, which its
-    // pace answers (learnExcursions()); lowering the floor for them would only make that worse.
-    // A run still going on (the newest frames all late) cannot be told from one yet: wait.
-    if (dir < 0 && (this.excursionTop(display) !== null || delays.slice(-3).every((d) => d > mid + step / 2))) return false;
+    if (dir === 0 && refreshMs > 0 && refreshMs < (frameStep * 3) / 4) ({ step, dir } = splitBy(refreshMs));
     if (dir >= 0) this.lateNudges = 0;
     else if (this.lateNudges >= MAX_NUDGES || this.nudges <= -MAX_NUDGES) {
       // Moving the floor down did not bring the late frames forward: they are the video's own (its

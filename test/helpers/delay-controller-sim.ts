@@ -20,9 +20,8 @@ export interface SimStream {
   jitter?: number;
   /** The natural delay itself wanders: ± this, as a 2 s sine, ms (a floor above it holds it still). */
   wanderMs?: number;
-  /** The natural delay steps up by `by` ms at time `at` (NetEq growing its buffer after jitter); a
-   *  list for several steps (a path that gets slower for a while and recovers). */
-  rise?: { at: number; by: number } | { at: number; by: number }[];
+  /** The natural delay steps up by `by` ms at time `at` (NetEq growing its buffer after jitter). */
+  rise?: { at: number; by: number };
   /** Video shown at display refreshes: above its natural delay it takes only values natural + k·grid. */
   gridMs?: number;
   /** Video on a grid: each frame's render time varies ± this, ms, so a floor near the edge between two
@@ -81,7 +80,7 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
   const trace: SimResult['trace'] = [];
   const samples: SimResult['samples'] = [];
   const active = (s: SimStream, t: number) => t >= (s.from ?? 0) && t < (s.to ?? Infinity);
-  const baseAt = (s: SimStream, t: number) => s.base + [s.rise ?? []].flat().reduce((sum, r) => sum + (t >= r.at ? r.by : 0), 0);
+  const baseAt = (s: SimStream, t: number) => s.base + (s.rise && t >= s.rise.at ? s.rise.by : 0);
   const noiseFree = (s: SimStream, t: number, renderJitter = 0) => {
     const eff = effective[s.id] ?? 0;
     const base = baseAt(s, t) + (s.wanderMs ?? 0) * Math.sin((2 * Math.PI * t) / 2_000);
