@@ -105,6 +105,8 @@ interface Tracked {
   kind: MediaKind;
   track: MediaStreamTrack;
   receiver: RTCRtpReceiver | null;
+  /** Its receiver's capture-log id (see CaptureTimestamps.receiverOf), once known. */
+  entryId: string | null;
   probe: Probe | null;
   appliedTarget: number | null;
   /** Audio: measured sink latency, ms (null until measured), and the last playout totals. */
@@ -185,6 +187,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     const entry = capture.receiverOf(t.track);
     if (!entry) return;
     t.receiver = entry.receiver;
+    t.entryId = entry.id;
     if (t.kind !== 'audio') recovery.watch(entry.id);
     t.probe = t.kind === 'audio' ? probeAudio(entry.receiver, (s) => onPresented(t, s)) : probeVideo(t.track, (s) => onPresented(t, s), { document: deps.document, element: shownOn.get(t.track.id) });
   };
@@ -193,8 +196,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     const t = tracked.get(key);
     if (!t) return;
     t.probe?.dispose();
-    const entry = capture.receiverOf(t.track);
-    if (entry) recovery.forget(entry.id);
+    if (t.entryId) recovery.forget(t.entryId);
     setTarget(t, null);
     controller.remove(key);
     tracked.delete(key);
@@ -280,7 +282,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       }
       for (const [key, w] of wanted) {
         if (tracked.has(key)) continue;
-        const t: Tracked = { key, kind: w.kind, track: w.track, receiver: null, probe: null, appliedTarget: null, sinkMs: null, playout: null };
+        const t: Tracked = { key, kind: w.kind, track: w.track, receiver: null, entryId: null, probe: null, appliedTarget: null, sinkMs: null, playout: null };
         tracked.set(key, t);
         startProbe(t);
       }

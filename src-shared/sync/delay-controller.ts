@@ -313,9 +313,9 @@ export class DelayController {
     // bench:sync dumps), and a floor already in place catches that at once, where the estimate notices
     // it a second or more later. The floor follows a rising aim. It sits both tolerances below the aim
     // because the offset is still a prior here (the offsets learnt in bench:sync were 3–27 ms above
-    // it), so audio that lands on it stays within about ±14 ms of the aim. Known cost: the model
-    // judges the delay's answer to this floor like any other, so a natural rise right after it is set
-    // can be read as the floor binding (seen once in bench:sync; the integrator recovers).
+    // it), so audio that lands on it stays within about ±14 ms of the aim. The model credits such a
+    // floor with a rise of the delay only within what an offset can exceed its prior by (see
+    // StreamDelayModel.learn()): NetEq's start-up rise right after it was set is the audio's own.
     if (audio && !s.binding && (!worth || error < 0) && this.measuredVideos().length > 0) {
       const net = Math.round(aim - s.offset - o.audioEarlyMs - o.audioLateMs);
       if (net > s.applied + o.deadbandMs) return s.apply(net, now);
