@@ -117,20 +117,6 @@ describe('DelayController', () => {
     }
   });
 
-  it('a floor on the edge between two display refreshes is moved off it too, when the display refreshes faster than frames come', () => {
-    // A 30 fps camera shown on a 60 Hz display, its render time varying ± 3 ms, floored on the edge
-    // between its 167 and 183 ms refreshes: a fifth of its frames on each side (bench:sync: a camera
-    // at 184 ms with 11–38 % of its frames at 167 for 30 s, which the frame-interval test missed).
-    for (const seed of [1, 2]) {
-      const camera: SimStream = { id: 'camera', base: 100, gridMs: 1_000 / 60, periodMs: 1_000 / 30, renderJitterMs: 3 };
-      const sim = simulate([{ id: 'audio', base: 165, periodMs: 20 }, camera], 14_000, { displayRefreshMs: 1_000 / 60 }, CHROMIUM, seed);
-      const late = sim.samples.filter((x) => x.id === 'camera' && x.t >= 9_000).map((x) => x.delay);
-      const usual = [...late].sort((a, b) => a - b)[late.length >> 1]!;
-      expect(late.filter((d) => Math.abs(d - usual) > 8).length / late.length, `seed ${seed}: share of frames off the usual refresh`).toBeLessThan(0.03);
-      expect(sim.directionChanges('camera', 9_000)).toBe(0);
-    }
-  });
-
   it('a video whose own render time sits on a step edge is floored onto its usual step, so its frames stop splitting', () => {
     // The slowest stream is a 30 fps video on no floor, its render time 2–4 ms above the edge below
     // its 181 ms step and varying ± 6 ms, so 14–25 % of its frames are shown a step early (seen in

@@ -198,7 +198,7 @@ export class DelayController {
         const aim = audio ? R : T;
         // A video its steering leaves where it is may still have its frames split on the edge of the
         // step it is shown at (one below its floor reads as early at every update).
-        if (!waitingForJoin && s.settled(now) && !this.steer(s, aim, audio, s === straggler, now) && !audio) s.centreInStep(now, o.displayRefreshMs);
+        if (!waitingForJoin && s.settled(now) && !this.steer(s, aim, audio, s === straggler, now) && !audio) s.centreInStep(now);
         if (s.natural > T + o.syncToleranceMs) {
           phase = 'late';
           late = true;

@@ -247,29 +247,20 @@ export class StreamDelayModel {
    * 8–40 % of a floored video's frames a frame early or late in 4 of 7 runs, and its pairs' p95 with
    * them). Within a step the shown delay does not change, so the offset takes the nudge back and
    * nothing else moves. At most MAX_NUDGES one way; none back. A video the model has on its natural
-   * delay is floored onto its step when its frames split early (below). The step is the frame
-   * interval, or the display's refresh (`refreshMs`, when known and shorter). Returns whether the
-   * floor moved.
+   * delay is floored onto its step when its frames split early (below). Returns whether the floor
+   * moved.
    */
-  centreInStep(now: number, refreshMs = 0): boolean {
-    const frameStep = this.sampleIntervalMs;
-    if (!this.o.framesAboveFloor || frameStep === null || this.estimate === null || !this.settled(now)) return false;
+  centreInStep(now: number): boolean {
+    const step = this.sampleIntervalMs;
+    if (!this.o.framesAboveFloor || step === null || this.estimate === null || !this.settled(now)) return false;
     const delays = this.delaysIn(this.settleAt);
     if (delays.length < STEP_SPLIT_MIN_SAMPLES) return false;
     const mid = median(delays);
-    const splitBy = (step: number) => {
-      const share = (at: number) => delays.filter((d) => Math.abs(d - at) <= step / 8).length / delays.length;
-      const [below, on, above] = [share(mid - step), share(mid), share(mid + step)];
-      // Only a delay that sits on its steps is split by a floor; one spread by its own jitter is not.
-      const dir = below + on + above < ON_STEPS_SHARE ? 0 : below > STEP_SPLIT_SHARE && below >= above ? 1 : above > STEP_SPLIT_SHARE ? -1 : 0;
-      return { step, dir };
-    };
-    // Frames split a frame interval apart, or, on a display that refreshes faster than frames come,
-    // a refresh apart: a video whose frames arrive at a shifting phase is shown on any refresh (seen
-    // in bench:sync: a camera at 184 ms with 11–38 % of its frames at 167 for 30 s, a screen floored
-    // at 179 shown at 183 with 7–35 % at 166), and the frame-interval test did not see those splits.
-    let { step, dir } = splitBy(frameStep);
-    if (dir === 0 && refreshMs > 0 && refreshMs < (frameStep * 3) / 4) ({ step, dir } = splitBy(refreshMs));
+    const share = (at: number) => delays.filter((d) => Math.abs(d - at) <= step / 8).length / delays.length;
+    const [below, on, above] = [share(mid - step), share(mid), share(mid + step)];
+    // Only a delay that sits on its steps is split by a floor; one spread by its own jitter is not.
+    if (below + on + above < ON_STEPS_SHARE) return false;
+    const dir = below > STEP_SPLIT_SHARE && below >= above ? 1 : above > STEP_SPLIT_SHARE ? -1 : 0;
     if (dir >= 0) this.lateNudges = 0;
     else if (this.lateNudges >= MAX_NUDGES || this.nudges <= -MAX_NUDGES) {
       // Moving the floor down did not bring the late frames forward: they are the video's own (its
