@@ -160,11 +160,11 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   const sessionAt = (epochMs: number) => clock.now() - (performance.timeOrigin + performance.now() - epochMs);
 
   const onPresented = (t: Tracked, s: PresentedSample) => {
-    const entry = t.receiver ? capture.receiverOf(t.track) : null;
-    if (!entry) return;
-    if (t.kind !== 'audio') recovery.shown(entry.id);
+    const id = t.entryId;
+    if (!id) return;
+    if (t.kind !== 'audio') recovery.shown(id);
     if (!clock.synced) return;
-    const cap = capture.captureTime(entry.id, s.rtpTimestamp);
+    const cap = capture.captureTime(id, s.rtpTimestamp);
     if (cap === null) return;
     const delay = sessionAt(s.at) - cap + (t.kind === 'audio' ? (t.sinkMs ?? sinkLatency) : 0);
     if (!Number.isFinite(delay) || delay < -1_000 || delay > 10_000) return;

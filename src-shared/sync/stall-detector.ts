@@ -34,9 +34,14 @@ export function newStallState(now: number): StallState {
   return { arrivals: [], lastShownAt: now, lastRequestAt: null };
 }
 
+/** Drops arrivals older than the stall window. */
+function forgetOld(s: StallState, now: number): void {
+  while (s.arrivals.length > 0 && s.arrivals[0]! < now - STALL_MS) s.arrivals.shift();
+}
+
 export function noteArrival(s: StallState, now: number): void {
   s.arrivals.push(now);
-  while (s.arrivals.length > 0 && s.arrivals[0]! < now - STALL_MS) s.arrivals.shift();
+  forgetOld(s, now);
 }
 
 export function noteShown(s: StallState, now: number): void {
@@ -45,7 +50,7 @@ export function noteShown(s: StallState, now: number): void {
 
 /** Whether to ask for a key frame now; if so, records the request. */
 export function shouldRequestKeyFrame(s: StallState, now: number): boolean {
-  while (s.arrivals.length > 0 && s.arrivals[0]! < now - STALL_MS) s.arrivals.shift();
+  forgetOld(s, now);
   if (now - s.lastShownAt < STALL_MS) return false;
   if (s.arrivals.length < STALL_MIN_ARRIVALS) return false;
   if (s.lastRequestAt !== null && now - s.lastRequestAt < KEY_FRAME_REQUEST_EVERY_MS) return false;
