@@ -227,7 +227,7 @@ export function pairReport(pub: Logs, recs: Logs[], w: Window) {
 export function videoFreezeReport(recs: Logs[]) {
   return recs.map((r) => {
     const last = new Map<string, Logs['rtp'][number]>();
-    for (const x of r.rtp) if (x.dir === 'in' && x.kind) last.set(`${x.pc}:${x.kind}`, x);
+    for (const x of r.rtp) if (x.dir === 'in' && x.kind && x.kind !== 'audio') last.set(`${x.pc}:${x.kind}`, x);
     const out: Record<string, { freezes: number; freezeMs: number; keyFrameRequests: number }> = {};
     for (const x of last.values()) {
       const o = (out[x.kind!] ??= { freezes: 0, freezeMs: 0, keyFrameRequests: 0 });

@@ -50,18 +50,19 @@ export interface SyncLogs {
   events: { at: number; what: string }[];
   /** Every delay sample the aligner fed its controller (kind, truth-clock time, delay ms). */
   samples: { kind: string; at: number; d: number }[];
-  /** Video RTP statistics every 250 ms (see RtpVideoSample): receivers' inbound, the publisher's
-   *  outbound per connection. For diagnosing freezes. */
-  rtp: RtpVideoSample[];
+  /** RTP statistics every 250 ms (see RtpStreamSample): receivers' inbound video and audio, the
+   *  publisher's outbound video per connection. For diagnosing freezes and jitter-buffer moves. */
+  rtp: RtpStreamSample[];
 }
 
-/** One getStats() reading of one video RTP stream (inbound at a receiver, outbound at the publisher). */
-export interface RtpVideoSample {
+/** One getStats() reading of one RTP stream (video or audio inbound at a receiver, video outbound at
+ *  the publisher). */
+export interface RtpStreamSample {
   at: number;
   dir: 'in' | 'out';
   /** Which connection of the page (its order of creation). */
   pc: number;
-  kind: 'camera' | 'screen' | null;
+  kind: 'camera' | 'screen' | 'audio' | null;
   /** Frames received/decoded (in) or encoded/sent (out), key frames among them, PLIs sent (in) or received (out). */
   frames: number;
   decoded: number;
@@ -71,4 +72,9 @@ export interface RtpVideoSample {
   lost: number;
   freezes: number;
   freezeMs: number;
+  /** Inbound, cumulative (s, and the count they are summed over): the jitter buffer's delay, its
+   *  target and the minimum it was held to (jitterBufferTarget and lip-sync), per frame or sample
+   *  emitted. Differences between readings give each 250 ms's averages: whether a stream's delay moved
+   *  because its buffer's own target moved, and whether our floor was what held it. */
+  jb?: { delay: number; target: number; minimum: number; emitted: number };
 }

@@ -114,8 +114,9 @@ const videoKinds = new Map<string, 'camera' | 'screen'>();
 const pcOrder = new WeakMap<RTCPeerConnection, number>();
 let pcCount = 0;
 
-/** Logs every video RTP stream's counters (see RtpVideoSample): where a freeze shows whether frames
- *  kept arriving undecoded and when a key frame was asked for. */
+/** Logs every video RTP stream's counters and every inbound audio's (see RtpStreamSample): where a
+ *  freeze shows whether frames kept arriving undecoded and when a key frame was asked for, and how
+ *  each jitter buffer's own target moved. */
 function sampleRtpStats(): void {
   setInterval(() => {
     for (const pc of connections) {
@@ -126,15 +127,15 @@ function sampleRtpStats(): void {
           if (x.type === 'media-source' && x.trackIdentifier) sources.set(x.id, x.trackIdentifier);
         });
         report.forEach((x: Record<string, unknown>) => {
-          if (x.kind !== 'video' || (x.type !== 'inbound-rtp' && x.type !== 'outbound-rtp')) return;
-          const n = (k: string) => (typeof x[k] === 'number' ? (x[k] as number) : 0);
           const inbound = x.type === 'inbound-rtp';
+          if (!(x.kind === 'video' && (inbound || x.type === 'outbound-rtp')) && !(x.kind === 'audio' && inbound)) return;
+          const n = (k: string) => (typeof x[k] === 'number' ? (x[k] as number) : 0);
           const track = inbound ? (x.trackIdentifier as string | undefined) : sources.get(x.mediaSourceId as string);
           logs.rtp.push({
             at,
             dir: inbound ? 'in' : 'out',
             pc: pcOrder.get(pc) ?? -1,
-            kind: (track && videoKinds.get(track)) || null,
+            kind: x.kind === 'audio' ? 'audio' : (track && videoKinds.get(track)) || null,
             frames: n(inbound ? 'framesReceived' : 'framesEncoded'),
             decoded: n(inbound ? 'framesDecoded' : 'framesSent'),
             keyFrames: n(inbound ? 'keyFramesDecoded' : 'keyFramesEncoded'),
@@ -143,6 +144,7 @@ function sampleRtpStats(): void {
             lost: n('packetsLost'),
             freezes: n('freezeCount'),
             freezeMs: Math.round(n('totalFreezesDuration') * 1000),
+            jb: inbound ? { delay: n('jitterBufferDelay'), target: n('jitterBufferTargetDelay'), minimum: n('jitterBufferMinimumDelay'), emitted: n('jitterBufferEmittedCount') } : undefined,
           });
         });
       });

@@ -15,6 +15,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 import { addedDelayReport, clockReport, probeAgreementReport, videoFreezeReport, convergence, firstInSync, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
+import { presentationStepReport } from './sync-presentation';
 
 const RECEIVERS = Number(process.env.BENCH_SYNC_RECEIVERS ?? 2);
 const SECONDS = Number(process.env.BENCH_SYNC_SECONDS ?? 30);
@@ -44,8 +45,9 @@ async function main() {
     const recs = await Promise.all(room.receivers.map((r) => r.drain()));
     // Every raw observation, for diagnosis (BENCH_SYNC_DUMP=<file>).
     if (process.env.BENCH_SYNC_DUMP) writeFileSync(process.env.BENCH_SYNC_DUMP, JSON.stringify({ ev: { screen: screenAt, onFrom, onTo, offFrom, offTo }, pub, recs }));
+    const welcomeAt = (r: (typeof recs)[number]) => r.events.find((e) => e.what === 'welcome')!.at;
     const joinConv = recs.map((r) => {
-      const welcome = r.events.find((e) => e.what === 'welcome')!.at;
+      const welcome = welcomeAt(r);
       const firstMedia = r.events.find((e) => e.what === 'media:camera')?.at ?? welcome;
       const s = pairSeries(pub, r);
       return {
@@ -96,6 +98,11 @@ async function main() {
           videoFreezes: videoFreezeReport(recs),
           // Per receiver, ON window: median (synchronizer's measured video delay − the pixels'), ms.
           probeMinusPixelsMs: probeAgreementReport(recs, on),
+          // Per receiver and video kind: steps of ≥ 25 ms in the presented delay between consecutive
+          // 250 ms intervals, and how many of them the jitter buffer's own delay followed (see
+          // bench/sync-presentation.ts): the others happened where no jitterBufferTarget reaches.
+          // `join`: from the first receiver's welcome until the screen share starts (the camera only).
+          presentationSteps: { join: presentationStepReport(recs, { from: Math.min(...recs.map(welcomeAt)), to: screenAt }), off: presentationStepReport(recs, off), on: presentationStepReport(recs, on) },
           targets: {
             cameraAudioAbsP95Le20: p95(onPairs.cameraAudio) <= 20,
             screenAudioAbsP95Le20: p95(onPairs.screenAudio) <= 20,

@@ -1,0 +1,82 @@
+/**
+ * Whether a video's presentation-delay steps come from its jitter buffer (pure, unit-tested).
+ *
+ * A receiver's presented delay for a video (display time − capture time) moves in steps of a refresh
+ * or a frame. The synchronizer's only actuator, jitterBufferTarget, acts on the jitter buffer; a step
+ * that happens after it (in decode or in the renderer's choice of refresh) is out of its reach. The
+ * bench reads, every 250 ms, each inbound video's cumulative jitterBufferDelay and
+ * jitterBufferEmittedCount, whose differences give the mean time a frame of that 250 ms spent in the
+ * buffer. A step of the presented delay between two consecutive 250 ms intervals is counted, and
+ * counted as the buffer's when the buffer's mean moved the same way by at least half of it.
+ */
+import { median } from '../src-shared/sync/robust-stats';
+import type { SyncLogs } from './sync-code';
+import { matchedFrames } from './sync-frames';
+
+/** One getStats() reading of an inbound video: cumulative jitterBufferDelay (s) over `emitted` frames. */
+export interface JitterBufferReading {
+  at: number;
+  delayS: number;
+  emitted: number;
+}
+
+export interface PresentationSteps {
+  /** Steps of at least `stepMs` between the median presented delays of consecutive intervals. */
+  steps: number;
+  /** Those the jitter buffer's mean delay followed (same sign, at least half the step). */
+  jitterBufferMoved: number;
+}
+
+/** Presented frames needed in an interval for its median to count. */
+const MIN_FRAMES = 3;
+
+/**
+ * Steps of one video stream's presented delay (`frames`: display time and capture time, ms, on one
+ * clock) over the intervals between consecutive `readings` of its jitter buffer (one stream, in
+ * time order; `at` on the frames' clock).
+ */
+export function presentationSteps(frames: { at: number; cap: number }[], readings: JitterBufferReading[], stepMs = 25): PresentationSteps {
+  const intervals: { presented: number; buffer: number }[] = [];
+  for (let i = 1; i < readings.length; i++) {
+    const [a, b] = [readings[i - 1]!, readings[i]!];
+    const n = b.emitted - a.emitted;
+    const shown = frames.filter((f) => f.at >= a.at && f.at < b.at).map((f) => f.at - f.cap);
+    if (n <= 0 || shown.length < MIN_FRAMES) continue;
+    intervals.push({ presented: median(shown), buffer: ((b.delayS - a.delayS) / n) * 1_000 });
+  }
+  let steps = 0;
+  let jitterBufferMoved = 0;
+  for (let i = 1; i < intervals.length; i++) {
+    const step = intervals[i]!.presented - intervals[i - 1]!.presented;
+    if (Math.abs(step) < stepMs) continue;
+    steps++;
+    const moved = intervals[i]!.buffer - intervals[i - 1]!.buffer;
+    if (Math.sign(moved) === Math.sign(step) && Math.abs(moved) >= Math.abs(step) / 2) jitterBufferMoved++;
+  }
+  return { steps, jitterBufferMoved };
+}
+
+/**
+ * Per receiver, per video kind, over the window: the presentation steps (see presentationSteps()),
+ * summed over the kind's inbound streams, on the observations whose pixels match their metadata.
+ */
+export function presentationStepReport(recs: SyncLogs[], w: { from: number; to: number }): Record<string, PresentationSteps>[] {
+  return recs.map((r) => {
+    const frames = matchedFrames(r.frames.filter((f) => f.at >= w.from && f.at < w.to)).kept;
+    const streams = new Map<string, { kind: 'camera' | 'screen'; readings: JitterBufferReading[] }>();
+    for (const x of r.rtp) {
+      if (x.dir !== 'in' || (x.kind !== 'camera' && x.kind !== 'screen') || !x.jb || x.at < w.from || x.at >= w.to) continue;
+      const s = streams.get(`${x.pc}:${x.kind}`) ?? { kind: x.kind, readings: [] };
+      s.readings.push({ at: x.at, delayS: x.jb.delay, emitted: x.jb.emitted });
+      streams.set(`${x.pc}:${x.kind}`, s);
+    }
+    const out: Record<string, PresentationSteps> = {};
+    for (const s of streams.values()) {
+      const o = (out[s.kind] ??= { steps: 0, jitterBufferMoved: 0 });
+      const p = presentationSteps(frames.filter((f) => f.kind === s.kind), s.readings);
+      o.steps += p.steps;
+      o.jitterBufferMoved += p.jitterBufferMoved;
+    }
+    return out;
+  });
+}
