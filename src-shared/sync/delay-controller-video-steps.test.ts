@@ -176,4 +176,25 @@ describe('DelayController: videos on steps', () => {
     expect(sim.last.state).toBe('inSync');
     for (const id of ['camera', 'screen']) expect(sim.directionChanges(id, 4_000)).toBe(0);
   });
+
+  it('a moment of every frame shown a frame later (the renderer, not the floors) moves nothing', () => {
+    // bench:sync: a receiver's camera and screen were both shown a 30 fps frame later for 0.5 s, their
+    // jitter buffers' delay unchanged. Read as frames split late, it moved the camera's floor down and,
+    // the screen being the pace on its natural delay, raised the pace a frame: every stream moved,
+    // audio by a time-stretch, and all stayed a frame later for good.
+    const frame = 1_000 / 30;
+    for (const seed of [1, 2, 3, 4]) {
+      for (const renderJitterMs of [0, 3]) {
+        const hiccup = { at: 9_000, by: frame, forMs: 500 };
+        const video = { offset: -10, gridMs: frame, periodMs: frame, renderJitterMs, hiccup };
+        const streams: SimStream[] = [{ id: 'audio', base: 100, periodMs: 20, slewMsPerS: 50 }, { id: 'camera', base: 140, ...video }, { id: 'screen', base: 183, ...video }];
+        const sim = simulate(streams, 16_000, {}, CHROMIUM, seed);
+        const before = sim.trace.find((x) => x.t === 8_950)!;
+        const label = `seed ${seed}, render jitter ${renderJitterMs}`;
+        for (const id of ['audio', 'camera', 'screen']) expect(sim.trace.filter((x) => x.t >= 9_000).map((x) => x.applied[id]), `${label}: ${id}`).toEqual(sim.trace.filter((x) => x.t >= 9_000).map(() => before.applied[id]));
+        expect(sim.convergedAfter(9_500), label).toBe(0);
+        expect(sim.trace[sim.trace.length - 1]!.trueDelay, label).toEqual(before.trueDelay);
+      }
+    }
+  });
 });

@@ -39,6 +39,9 @@ const ON_STEPS_SHARE = 0.9;
 /** How much larger than assumed a floor's offset can turn out: learnt audio offsets in bench:sync
  *  were 3–27 ms above their prior (NetEq's buffer floats within a band above its target). */
 const OFFSET_EXCESS_MAX_MS = 30;
+/** Separate runs (in time order) the frames a step off must form to count as split from their step
+ *  (see runsAt()). */
+const MIN_SPLIT_RUNS = 2;
 /** Most quarter-step nudges one way after a floor was set. */
 const MAX_NUDGES = 2;
 
@@ -148,7 +151,10 @@ export class StreamDelayModel {
     if (this.applied === 0) {
       const high = quantile(usable, 0.9);
       const step = this.o.framesAboveFloor ? this.sampleIntervalMs : null;
-      const stepUp = step !== null && Math.abs(high - median(usable) - step) <= step / 8;
+      // Fewer frames than a split is judged on (STEP_SPLIT_MIN_SAMPLES) cannot tell a split from a run
+      // (see runsAt()): they are taken as split.
+      const interleaved = (level: number) => usable.length < STEP_SPLIT_MIN_SAMPLES || runsAt(usable, level, step!) >= MIN_SPLIT_RUNS;
+      const stepUp = step !== null && Math.abs(high - median(usable) - step) <= step / 8 && interleaved(median(usable) + step);
       this.naturalHigh = Math.max(est, stepUp ? high : Math.min(high, est + 2 * robustSigma(usable)));
     }
     this.naturalHigh ??= this.natural;
@@ -227,7 +233,7 @@ export class StreamDelayModel {
     return (median(recent) - median(earlier)) * direction > this.o.responseTolMs;
   }
 
-  /** The delays of the samples taken in [from, to). */
+  /** The delays of the samples taken in [from, to), in time order. */
   private delaysIn(from: number, to = Number.POSITIVE_INFINITY): number[] {
     return this.samples.filter((x) => x.at >= from && x.at < to).map((x) => x.delay);
   }
@@ -260,7 +266,9 @@ export class StreamDelayModel {
     const [below, on, above] = [share(mid - step), share(mid), share(mid + step)];
     // Only a delay that sits on its steps is split by a floor; one spread by its own jitter is not.
     if (below + on + above < ON_STEPS_SHARE) return false;
-    const dir = below > STEP_SPLIT_SHARE && below >= above ? 1 : above > STEP_SPLIT_SHARE ? -1 : 0;
+    const early = below > STEP_SPLIT_SHARE && runsAt(delays, mid - step, step) >= MIN_SPLIT_RUNS;
+    const late = above > STEP_SPLIT_SHARE && runsAt(delays, mid + step, step) >= MIN_SPLIT_RUNS;
+    const dir = early && (!late || below >= above) ? 1 : late ? -1 : 0;
     if (dir >= 0) this.lateNudges = 0;
     else if (this.lateNudges >= MAX_NUDGES || this.nudges <= -MAX_NUDGES) {
       // Moving the floor down did not bring the late frames forward: they are the video's own (its
@@ -315,4 +323,23 @@ export class StreamDelayModel {
     this.settleAt = now + (Math.abs(to - from) * 1000) / this.o.slewMsPerS;
     return true;
   }
+}
+
+/**
+ * How many separate runs, in time order, the delays within an eighth of a step of `level` form. A floor
+ * on the edge between two steps (or a render time on it) splits frames one by one, as each frame's
+ * render time falls either side; a renderer showing every frame a step later for a moment makes one
+ * run. That happened to both videos of a receiver at once in bench:sync (a 30 fps frame later for
+ * 0.5 s, their jitter buffers' delay unchanged), and read as a split it moved both floors and raised
+ * the pace a frame for good: every stream moved, audio by a time-stretch, for nothing.
+ */
+function runsAt(delays: readonly number[], level: number, step: number): number {
+  let runs = 0;
+  let inRun = false;
+  for (const d of delays) {
+    const at = Math.abs(d - level) <= step / 8;
+    if (at && !inRun) runs++;
+    inRun = at;
+  }
+  return runs;
 }

@@ -22,6 +22,10 @@ export interface SimStream {
   wanderMs?: number;
   /** The natural delay steps up by `by` ms at time `at` (NetEq growing its buffer after jitter). */
   rise?: { at: number; by: number };
+  /** After everything a target governs, the delay is this much later over [at, at + forMs): the
+   *  renderer showing every frame a refresh or a frame later for a moment (seen in bench:sync: a
+   *  receiver's camera and screen both a 30 fps frame later for 0.5 s, their jitter buffers unchanged). */
+  hiccup?: { at: number; by: number; forMs: number };
   /** Video shown at display refreshes: above its natural delay it takes only values natural + k·grid. */
   gridMs?: number;
   /** Video on a grid: each frame's render time varies ± this, ms, so a floor near the edge between two
@@ -81,7 +85,9 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
   const samples: SimResult['samples'] = [];
   const active = (s: SimStream, t: number) => t >= (s.from ?? 0) && t < (s.to ?? Infinity);
   const baseAt = (s: SimStream, t: number) => s.base + (s.rise && t >= s.rise.at ? s.rise.by : 0);
-  const noiseFree = (s: SimStream, t: number, renderJitter = 0) => {
+  const hiccupAt = (s: SimStream, t: number) => (s.hiccup && t >= s.hiccup.at && t < s.hiccup.at + s.hiccup.forMs ? s.hiccup.by : 0);
+  const noiseFree = (s: SimStream, t: number, renderJitter = 0) => presented(s, t, renderJitter) + hiccupAt(s, t);
+  const presented = (s: SimStream, t: number, renderJitter = 0) => {
     const eff = effective[s.id] ?? 0;
     const base = baseAt(s, t) + (s.wanderMs ?? 0) * Math.sin((2 * Math.PI * t) / 2_000);
     if (plant.model === 'add') return base + eff;
