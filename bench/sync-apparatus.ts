@@ -12,7 +12,7 @@ import { createWebinar, joinWebinar, newUser } from '../test/helpers/webinar-fix
 import { serveScriptPage } from './script-page';
 import { spawnServer, type SpawnedServer } from './spawn-server';
 import { summary } from './stats';
-import type { SyncLogs as Logs } from './sync-code';
+import { emptySyncLogs, type SyncLogs as Logs } from './sync-code';
 import { median } from '../src-shared/sync/robust-stats';
 import { countByKind, matchedFrames } from './sync-frames';
 
@@ -22,9 +22,8 @@ export const BENCH_HOLDS = { screen: { delayMs: 150 }, camera: { delayMs: 80, ji
 export const BENCH_CLOCK_SKEW = { offsetMs: 3_700, driftPpm: 200 };
 
 
-const emptyLogs = (): Logs => ({ frames: [], onsets: [], webAudioOnsets: [], chats: [], clock: [], sync: [], events: [], samples: [], rtp: [] });
 const merge = (a: Logs, b: Logs): Logs => {
-  const out = emptyLogs();
+  const out = emptySyncLogs();
   for (const k of Object.keys(out) as (keyof Logs)[]) (out[k] as unknown[]) = [...(a[k] as unknown[]), ...(b[k] as unknown[])];
   return out;
 };
@@ -37,7 +36,7 @@ export interface SyncRoom {
 }
 
 export class SyncPage {
-  logs = emptyLogs();
+  logs = emptySyncLogs();
   constructor(
     readonly name: string,
     readonly page: Page,

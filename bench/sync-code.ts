@@ -55,6 +55,9 @@ export interface SyncLogs {
   rtp: RtpStreamSample[];
 }
 
+/** Logs with nothing recorded yet: the page's at start and after each drain, and Node's to merge into. */
+export const emptySyncLogs = (): SyncLogs => ({ frames: [], onsets: [], webAudioOnsets: [], chats: [], clock: [], sync: [], events: [], samples: [], rtp: [] });
+
 /** One getStats() reading of one RTP stream (video or audio inbound at a receiver, video outbound at
  *  the publisher). */
 export interface RtpStreamSample {

@@ -28,7 +28,7 @@ import { createMediaSync, type MediaSync } from '../src-renderer/sync/aligner';
 import type { FrameHolds } from '../src-renderer/sync/capture-worker';
 import { pulseTrack, watchAudio } from './sync-audio.browser';
 import { codeCanvas, decodeFrom, mono, truthNow, truthOfPerf } from './sync-time-code.browser';
-import type { SyncLogs as Logs } from './sync-code';
+import { emptySyncLogs, type SyncLogs as Logs } from './sync-code';
 
 declare global {
   interface Window {
@@ -38,7 +38,7 @@ declare global {
 }
 
 // ---- logs collected by node -------------------------------------------------------------------------
-let logs: Logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], webAudioOnsets: [], samples: [], rtp: [] };
+let logs: Logs = emptySyncLogs();
 const event = (what: string) => logs.events.push({ at: truthNow(), what });
 
 function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void {
@@ -331,7 +331,7 @@ const api = {
 
   drain(): Logs {
     const out = logs;
-    logs = { frames: [], onsets: [], chats: [], clock: [], sync: [], events: [], webAudioOnsets: [], samples: [], rtp: [] };
+    logs = emptySyncLogs();
     return out;
   },
 };
