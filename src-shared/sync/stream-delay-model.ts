@@ -151,10 +151,13 @@ export class StreamDelayModel {
     if (this.applied === 0) {
       const high = quantile(usable, 0.9);
       const step = this.o.framesAboveFloor ? this.sampleIntervalMs : null;
-      // Fewer frames than a split is judged on (STEP_SPLIT_MIN_SAMPLES) cannot tell a split from a run
-      // (see runsAt()): they are taken as split.
-      const interleaved = (level: number) => usable.length < STEP_SPLIT_MIN_SAMPLES || runsAt(usable, level, step!) >= MIN_SPLIT_RUNS;
-      const stepUp = step !== null && Math.abs(high - median(usable) - step) <= step / 8 && interleaved(median(usable) + step);
+      let stepUp = false;
+      if (step !== null) {
+        // Fewer frames than a split is judged on (STEP_SPLIT_MIN_SAMPLES) cannot tell a split from a
+        // run (see runsAt()): they are taken as split.
+        const upper = median(usable) + step;
+        stepUp = onStep(high, upper, step) && (usable.length < STEP_SPLIT_MIN_SAMPLES || runsAt(usable, upper, step) >= MIN_SPLIT_RUNS);
+      }
       this.naturalHigh = Math.max(est, stepUp ? high : Math.min(high, est + 2 * robustSigma(usable)));
     }
     this.naturalHigh ??= this.natural;
@@ -262,7 +265,7 @@ export class StreamDelayModel {
     const delays = this.delaysIn(this.settleAt);
     if (delays.length < STEP_SPLIT_MIN_SAMPLES) return false;
     const mid = median(delays);
-    const share = (at: number) => delays.filter((d) => Math.abs(d - at) <= step / 8).length / delays.length;
+    const share = (at: number) => delays.filter((d) => onStep(d, at, step)).length / delays.length;
     const [below, on, above] = [share(mid - step), share(mid), share(mid + step)];
     // Only a delay that sits on its steps is split by a floor; one spread by its own jitter is not.
     if (below + on + above < ON_STEPS_SHARE) return false;
@@ -325,8 +328,12 @@ export class StreamDelayModel {
   }
 }
 
+/** Whether a delay is shown at the step `level` (within an eighth of a step: in bench:sync frames sit
+ *  within ±1 ms of theirs). */
+const onStep = (delay: number, level: number, step: number) => Math.abs(delay - level) <= step / 8;
+
 /**
- * How many separate runs, in time order, the delays within an eighth of a step of `level` form. A floor
+ * How many separate runs, in time order, the delays at the step `level` form. A floor
  * on the edge between two steps (or a render time on it) splits frames one by one, as each frame's
  * render time falls either side; a renderer showing every frame a step later for a moment makes one
  * run. That happened to both videos of a receiver at once in bench:sync (a 30 fps frame later for
@@ -337,7 +344,7 @@ function runsAt(delays: readonly number[], level: number, step: number): number 
   let runs = 0;
   let inRun = false;
   for (const d of delays) {
-    const at = Math.abs(d - level) <= step / 8;
+    const at = onStep(d, level, step);
     if (at && !inRun) runs++;
     inRun = at;
   }
