@@ -11,9 +11,16 @@ import { countingFetch, makeManager, registerUser, uniqueAppId, wipeKeychain } f
 const appId = uniqueAppId('skew');
 let server: TestServer;
 const HOUR = 3_600_000;
+// Access tokens expire on whole seconds, so a 5 s token has 4–5 s left when it is issued: renewal at
+// 80 % of what is left comes 3.2–4 s after sign-in, and the next one no sooner than 6.4 s. (With 3 s
+// tokens the two fell 1.6–2.4 s apart, and now and then both before a check at 3.5 s.)
+const TTL_ENV = { ACCESS_TOKEN_TTL_S: '5' };
+/** Checked before the first renewal can come, and after it but before the second can. */
+const BEFORE_RENEWAL_MS = 2_500;
+const AFTER_ONE_RENEWAL_MS = 5_000;
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { ACCESS_TOKEN_TTL_S: '3' } });
+  server = await startTestServer({ env: TTL_ENV });
 });
 afterAll(async () => {
   await wipeKeychain(new KeytarSecretStore({ service: appId }));
@@ -31,10 +38,10 @@ describe('a skewed local clock', () => {
     const clock = new SkewedClock(skew);
     const { manager, states } = makeManager(appId, { fetch: counting.fetch, clock });
     await manager.signIn(server.url, creds.email, creds.password);
-    // 80% of 3 s = 2.4 s. A client trusting its own clock would refresh in a loop (+) or never (−).
-    await new Promise((r) => setTimeout(r, 1_500));
+    // A client trusting its own clock would refresh in a loop (+) or never (−).
+    await new Promise((r) => setTimeout(r, BEFORE_RENEWAL_MS));
     expect(counting.count('/api/auth/refresh')).toBe(0);
-    await new Promise((r) => setTimeout(r, 2_000));
+    await new Promise((r) => setTimeout(r, AFTER_ONE_RENEWAL_MS - BEFORE_RENEWAL_MS));
     expect(counting.count('/api/auth/refresh')).toBe(1);
     expect(manager.getState().status).toBe('signedIn');
     expect((await manager.authorizedFetch('/api/me')).status).toBe(200);
@@ -49,13 +56,13 @@ describe('a skewed local clock', () => {
 
   it('a server whose clock is off by hours: the client follows the server, not its own clock', async () => {
     const serverClock = new SkewedClock(-5 * HOUR);
-    const skewed = await startTestServer({ clock: serverClock, env: { ACCESS_TOKEN_TTL_S: '3' } });
+    const skewed = await startTestServer({ clock: serverClock, env: TTL_ENV });
     try {
       const creds = await registerUser(skewed.url);
       const counting = countingFetch();
       const { manager } = makeManager(appId, { fetch: counting.fetch });
       await manager.signIn(skewed.url, creds.email, creds.password);
-      await new Promise((r) => setTimeout(r, 3_500));
+      await new Promise((r) => setTimeout(r, AFTER_ONE_RENEWAL_MS));
       expect(counting.count('/api/auth/refresh')).toBe(1);
       expect((await manager.authorizedFetch('/api/me')).status).toBe(200);
       expect(manager.getState().status).toBe('signedIn');
