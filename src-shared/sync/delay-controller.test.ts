@@ -168,6 +168,24 @@ describe('DelayController', () => {
     }
   });
 
+  it('audio whose own level rose under its floor is not lowered step by step to nothing', () => {
+    // NetEq's start-up level rising 15 ms while the first floor was reached (the audio at 113 on its
+    // own, its floor at 106) read as that floor binding, its offset growing with the rise. The audio,
+    // then late against the camera, had its floor lowered 8 ms at a time; each lowering moved nothing,
+    // which the model read as a larger offset, so the floor sank to a few ms (bench:sync: 53 → 32 →
+    // 24) and the raise for the screen share, planned on that offset, fell far short.
+    for (const seed of [1, 2, 3]) {
+      const audio: SimStream = { id: 'audio', base: 98, periodMs: 20, slewMsPerS: 55, rise: { at: 900, by: 15 } };
+      const sim = simulate([audio, { id: 'camera', base: 105, jitter: 5 }, { id: 'screen', base: 190, from: 6_000 }], 10_000, {}, CHROMIUM, seed);
+      const beforeShare = sim.trace.filter((x) => x.t < 6_000).map((x) => x.applied.audio ?? 0);
+      const lowerings = beforeShare.filter((v, i) => i > 0 && v < beforeShare[i - 1]!).length;
+      const what = `seed ${seed}: audio targets ${[...new Set(beforeShare)].join(', ')}`;
+      expect(lowerings, what).toBeLessThanOrEqual(2);
+      expect(Math.min(...beforeShare.filter((v) => v > 0)), what).toBeGreaterThanOrEqual(55);
+      expect(sim.convergedAfter(6_000), `seed ${seed}`).toBeLessThan(2_000);
+    }
+  });
+
   it('a floored stream whose natural delay rises past its floor sets a new pace, and the others follow', () => {
     // Audio floored at the screen's pace (≈ 210 ms) when NetEq grows its own buffer to 260 ms at 6 s.
     const sim = simulate([{ ...AUDIO, rise: { at: 6_000, by: 200 } }, CAMERA, SCREEN], 14_000);

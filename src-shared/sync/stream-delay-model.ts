@@ -212,10 +212,15 @@ export class StreamDelayModel {
         // prior: a larger move is the stream's own (NetEq's start-up level rising right after a floor
         // was set under it was read as that floor binding with an 89 ms offset, in bench:sync).
         this.binding = this.applied > 0;
-      } else if (Math.abs(b.expected) > 2 * tol) {
+      } else if (Math.abs(b.expected) > (this.o.framesAboveFloor ? 2 * tol : tol)) {
         // The model expected an answer and got none: the stream is at its natural delay, which the
         // floor does not reach (a floor that bound would have moved the delay with it, down as well
-        // as up). After a raise that also bounds the offset from above.
+        // as up). After a raise that also bounds the offset from above. Audio has no steps, so any
+        // change beyond the tolerance shows: left to the video's wider rule, audio lowered 8 ms at a
+        // time with nothing moving was taken each time for a binding floor with an 8 ms larger
+        // offset, and its floor sank to a few ms (bench:sync: 53 → 32 → 24 while it played at 95–115
+        // on its own), so the next raise, planned on that offset, fell short. A video's shown delay
+        // can stay on its step through a change of less than a step.
         this.binding = false;
         if (direction > 0) this.offset = Math.min(this.offset, est - this.applied);
       }
