@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DelayController } from './delay-controller';
 import { CHROMIUM, simulate, type SimResult, type SimStream } from '../../test/helpers/delay-controller-sim';
 
+/** The bench's canvases run at 30 fps: a frame step, ms. */
+const frame = 1_000 / 30;
+
 /**
  * The DelayController with videos shown on display refreshes and frame steps: deadbands a step wide,
  * floors on the edge between two steps (frames split), videos whose own render time splits them, and
@@ -62,7 +65,6 @@ describe('DelayController: videos on steps', () => {
     // its 181 ms step and varying ± 6 ms, so 14–25 % of its frames are shown a step early (seen in
     // bench:sync: a screen at its natural delay, ~20 % of its frames early for 30 s). Its offset (−13
     // in this round-up grid) is Chromium's nearest step with a 3 ms offset.
-    const frame = 1_000 / 30;
     for (const aboveEdge of [2, 4]) {
       const screen: SimStream = { id: 'screen', base: 181, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 6, naturalAboveEdgeMs: aboveEdge };
       const sim = simulate([{ id: 'audio', base: 160, periodMs: 20 }, screen], 16_000);
@@ -80,7 +82,6 @@ describe('DelayController: videos on steps', () => {
     // quarter step, and the steering used to lower it back to T − prior at once: 199 ↔ 208 for as long
     // as the split lasted (bench:sync: a screen's target 182 ↔ 190 every 2.5 s for 25 s).
     const c = new DelayController({ offsetPriorMs: { audio: 35, video: 5 } });
-    const frame = 1_000 / 30;
     const targets: number[] = [];
     let n = 0;
     let nextAudio = 0;
@@ -109,7 +110,6 @@ describe('DelayController: videos on steps', () => {
     // shown at 165 (read as not binding) with that floor on the edge of the 198 ms step above: seen in
     // bench:sync, a camera floored at 177 shown at 166 with 23 % of its frames at 199. Offset −14 in
     // this round-up grid is that plant; render times vary ± 5 ms.
-    const frame = 1_000 / 30;
     const camera: SimStream = { id: 'camera', base: 165, offset: -14, gridMs: frame, periodMs: frame, renderJitterMs: 5 };
     const screen: SimStream = { id: 'screen', base: 181, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 5 };
     const sim = simulate([{ id: 'audio', base: 120, periodMs: 20 }, camera, screen], 16_000);
@@ -125,7 +125,6 @@ describe('DelayController: videos on steps', () => {
     // (varying ± 6 ms), so 15–32 % of its frames are shown a step late (seen in bench:sync: a screen
     // at 164 ms with 30 % of its frames at 196 for 30 s). A lower floor cannot bring them forward; the
     // upper step is where it holds still.
-    const frame = 1_000 / 30;
     for (const aboveEdge of [29, 31.3]) {
       const screen: SimStream = { id: 'screen', base: 165, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 6, naturalAboveEdgeMs: aboveEdge };
       const sim = simulate([{ id: 'audio', base: 120, periodMs: 20 }, { id: 'camera', base: 150, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 5 }, screen], 16_000);
@@ -142,7 +141,6 @@ describe('DelayController: videos on steps', () => {
     // above its new 165 ms step (varying ± 6 ms), so 15–40 % of its frames are shown a step late.
     // Seen in bench:sync: a screen floored at 175 ms, lowered by the late nudges and the steering to
     // 141 while 37 % of its frames stayed at 196 ms for the whole 30 s.
-    const frame = 1_000 / 30;
     for (const aboveEdge of [29, 31.3]) {
       for (const seed of [1, 2]) {
         const screen: SimStream = { id: 'screen', base: 132, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 6, naturalAboveEdgeMs: aboveEdge, rise: { at: 5_000, by: 33 } };
@@ -163,7 +161,6 @@ describe('DelayController: videos on steps', () => {
     // is right for the screen and 20 ms too large for the camera, so the first floors land the
     // camera at 182 (a step below 200) and the screen at 214: each within 20 ms of the target, but a
     // frame apart from each other, with audio between them.
-    const frame = 1_000 / 30;
     const thirty = { gridMs: frame, periodMs: frame };
     const streams: SimStream[] = [
       { id: 'audio', base: 200, periodMs: 20 },
@@ -182,7 +179,6 @@ describe('DelayController: videos on steps', () => {
     // jitter buffers' delay unchanged. Read as frames split late, it moved the camera's floor down and,
     // the screen being the pace on its natural delay, raised the pace a frame: every stream moved,
     // audio by a time-stretch, and all stayed a frame later for good.
-    const frame = 1_000 / 30;
     for (const seed of [1, 2, 3, 4]) {
       for (const renderJitterMs of [0, 3]) {
         const hiccup = { at: 9_000, by: frame, forMs: 500 };
