@@ -9,8 +9,6 @@ export const JITTER_BUFFER_TARGET_MAX_MS = 4_000;
 export interface DelayControllerOptions {
   /** Most delay we add to any stream, ms: a receiver must not drift into lag. */
   maxAddedMs?: number;
-  /** Added on top of the slowest stream's delay so its own jitter sits inside its buffer, ms. */
-  marginMs?: number;
   /** Measurements older than this do not count, ms. */
   windowMs?: number;
   /** Samples needed before a stream's delay is trusted. */
@@ -67,7 +65,6 @@ export const videoDeadbandFor = (refreshMs: number) => VIDEO_DEADBAND_PER_REFRES
 export function resolveOptions(opts: DelayControllerOptions): Required<DelayControllerOptions> {
   return {
     maxAddedMs: Math.min(JITTER_BUFFER_TARGET_MAX_MS, opts.maxAddedMs ?? 400),
-    marginMs: opts.marginMs ?? 0,
     windowMs: opts.windowMs ?? 3_000,
     minSamples: opts.minSamples ?? 8,
     staleAfterMs: opts.staleAfterMs ?? 1_500,

@@ -155,10 +155,14 @@ export class DelayController {
       // A stream whose floor does not bind plays at its natural delay: that counts too when it has
       // risen above the wander learnt before the stream was floored (seen in bench:sync: a screen
       // floored at 170 playing at its natural 190 ms while the pace stayed at its old 175).
+      // Nothing is added on top of the pace: a stream floored at T and read as not binding counts
+      // its delay, T, as natural, so a margin goes on top again. With a 25 ms margin, bench:sync's
+      // pace climbed 28–64 ms at a time and fell back after the hold, every few seconds (2 runs:
+      // added delay p50 150 and 83 ms, max 217 and 244; camera–audio p95 66 and 68 ms).
       const highs = measured.map((s) => Math.max(s.naturalHigh ?? s.natural!, s.binding ? Number.NEGATIVE_INFINITY : s.natural!));
       const maxHigh = Math.max(...highs);
       const capped = Math.min(...measured.map((s) => s.natural!)) + o.maxAddedMs;
-      const wanted = Math.min(maxHigh + o.marginMs, capped);
+      const wanted = Math.min(maxHigh, capped);
       const slowest = measured[highs.indexOf(maxHigh)]!;
       const band = this.deadband(slowest);
       // The cap binds at once (a newly measured fast stream must not be held back by more than it);
