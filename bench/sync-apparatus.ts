@@ -12,7 +12,7 @@ import { createWebinar, joinWebinar, newUser } from '../test/helpers/webinar-fix
 import { serveScriptPage } from './script-page';
 import { spawnServer, type SpawnedServer } from './spawn-server';
 import { summary } from './stats';
-import { emptySyncLogs, type SyncLogs as Logs } from './sync-code';
+import { emptySyncLogs, inboundVideoStreams, type SyncLogs as Logs } from './sync-code';
 import { median } from '../src-shared/sync/robust-stats';
 import { countByKind, matchedFrames } from './sync-frames';
 
@@ -225,11 +225,10 @@ export function pairReport(pub: Logs, recs: Logs[], w: Window) {
  */
 export function videoFreezeReport(recs: Logs[]) {
   return recs.map((r) => {
-    const last = new Map<string, Logs['rtp'][number]>();
-    for (const x of r.rtp) if (x.dir === 'in' && x.kind && x.kind !== 'audio') last.set(`${x.pc}:${x.kind}`, x);
     const out: Record<string, { freezes: number; freezeMs: number; keyFrameRequests: number }> = {};
-    for (const x of last.values()) {
-      const o = (out[x.kind!] ??= { freezes: 0, freezeMs: 0, keyFrameRequests: 0 });
+    for (const { kind, readings } of inboundVideoStreams(r.rtp)) {
+      const x = readings[readings.length - 1]!;
+      const o = (out[kind] ??= { freezes: 0, freezeMs: 0, keyFrameRequests: 0 });
       o.freezes += x.freezes;
       o.freezeMs += x.freezeMs;
       o.keyFrameRequests += x.plis;

@@ -81,3 +81,16 @@ export interface RtpStreamSample {
    *  because its buffer's own target moved, and whether our floor was what held it. */
   jb?: { delay: number; target: number; minimum: number; emitted: number };
 }
+
+/** Each inbound video stream's readings (one per connection and kind), in the order logged. */
+export function inboundVideoStreams(rtp: readonly RtpStreamSample[]): { kind: 'camera' | 'screen'; readings: RtpStreamSample[] }[] {
+  const streams = new Map<string, { kind: 'camera' | 'screen'; readings: RtpStreamSample[] }>();
+  for (const x of rtp) {
+    if (x.dir !== 'in' || (x.kind !== 'camera' && x.kind !== 'screen')) continue;
+    const key = `${x.pc}:${x.kind}`;
+    let s = streams.get(key);
+    if (!s) streams.set(key, (s = { kind: x.kind, readings: [] }));
+    s.readings.push(x);
+  }
+  return [...streams.values()];
+}

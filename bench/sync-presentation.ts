@@ -10,7 +10,7 @@
  * counted as the buffer's when the buffer's mean moved the same way by at least half of it.
  */
 import { median } from '../src-shared/sync/robust-stats';
-import type { SyncLogs } from './sync-code';
+import { inboundVideoStreams, type SyncLogs } from './sync-code';
 import { matchedFrames } from './sync-frames';
 
 /** One getStats() reading of an inbound video: cumulative jitterBufferDelay (s) over `emitted` frames. */
@@ -63,17 +63,11 @@ export function presentationSteps(frames: { at: number; cap: number }[], reading
 export function presentationStepReport(recs: SyncLogs[], w: { from: number; to: number }): Record<string, PresentationSteps>[] {
   return recs.map((r) => {
     const frames = matchedFrames(r.frames.filter((f) => f.at >= w.from && f.at < w.to)).kept;
-    const streams = new Map<string, { kind: 'camera' | 'screen'; readings: JitterBufferReading[] }>();
-    for (const x of r.rtp) {
-      if (x.dir !== 'in' || (x.kind !== 'camera' && x.kind !== 'screen') || !x.jb || x.at < w.from || x.at >= w.to) continue;
-      const s = streams.get(`${x.pc}:${x.kind}`) ?? { kind: x.kind, readings: [] };
-      s.readings.push({ at: x.at, delayS: x.jb.delay, emitted: x.jb.emitted });
-      streams.set(`${x.pc}:${x.kind}`, s);
-    }
     const out: Record<string, PresentationSteps> = {};
-    for (const s of streams.values()) {
+    for (const s of inboundVideoStreams(r.rtp.filter((x) => x.at >= w.from && x.at < w.to))) {
+      const readings = s.readings.flatMap((x) => (x.jb ? [{ at: x.at, delayS: x.jb.delay, emitted: x.jb.emitted }] : []));
       const o = (out[s.kind] ??= { steps: 0, jitterBufferMoved: 0 });
-      const p = presentationSteps(frames.filter((f) => f.kind === s.kind), s.readings);
+      const p = presentationSteps(frames.filter((f) => f.kind === s.kind), readings);
       o.steps += p.steps;
       o.jitterBufferMoved += p.jitterBufferMoved;
     }
