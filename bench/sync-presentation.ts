@@ -8,9 +8,16 @@
  * jitterBufferEmittedCount, whose differences give the mean time a frame of that 250 ms spent in the
  * buffer. A step of the presented delay between two consecutive 250 ms intervals is counted, and
  * counted as the buffer's when the buffer's mean moved the same way by at least half of it.
+ *
+ * The same readings tell whether a video's frames reached the buffer late: a frame that leaves the
+ * buffer later than the buffer's target (jitterBufferTargetDelay, which our floor raises) was late
+ * in arriving. The bench's camera hold does that: it acts after the packets' arrival times are
+ * taken, so libwebrtc's target does not follow it, and a floored camera is shown late when the hold
+ * wanders above its floor. A camera shown late with its frames on time was put late by the renderer.
+ * lateFrameCounts() tells the two apart.
  */
 import { median } from '../src-shared/sync/robust-stats';
-import { inboundVideoStreams, type SyncLogs } from './sync-code';
+import { inboundVideoStreams, type RtpStreamSample, type SyncLogs } from './sync-code';
 import { matchedFrames } from './sync-frames';
 
 /** One getStats() reading of an inbound video: cumulative jitterBufferDelay (s) over `emitted` frames. */
@@ -18,6 +25,8 @@ export interface JitterBufferReading {
   at: number;
   delayS: number;
   emitted: number;
+  /** Cumulative jitterBufferTargetDelay (s), over the same frames. */
+  targetS?: number;
 }
 
 export interface PresentationSteps {
@@ -56,6 +65,10 @@ export function presentationSteps(frames: { at: number; cap: number }[], reading
   return { steps, jitterBufferMoved };
 }
 
+/** The jitter-buffer readings of one stream's getStats() log. */
+const bufferReadings = (rtp: readonly RtpStreamSample[]): JitterBufferReading[] =>
+  rtp.flatMap((x) => (x.jb ? [{ at: x.at, delayS: x.jb.delay, emitted: x.jb.emitted, targetS: x.jb.target }] : []));
+
 /**
  * Per receiver, per video kind, over the window: the presentation steps (see presentationSteps()),
  * summed over the kind's inbound streams, on the observations whose pixels match their metadata.
@@ -65,7 +78,7 @@ export function presentationStepReport(recs: SyncLogs[], w: { from: number; to: 
     const frames = matchedFrames(r.frames.filter((f) => f.at >= w.from && f.at < w.to)).kept;
     const out: Record<string, PresentationSteps> = {};
     for (const s of inboundVideoStreams(r.rtp.filter((x) => x.at >= w.from && x.at < w.to))) {
-      const readings = s.readings.flatMap((x) => (x.jb ? [{ at: x.at, delayS: x.jb.delay, emitted: x.jb.emitted }] : []));
+      const readings = bufferReadings(s.readings);
       const o = (out[s.kind] ??= { steps: 0, jitterBufferMoved: 0 });
       const p = presentationSteps(frames.filter((f) => f.kind === s.kind), readings);
       o.steps += p.steps;
@@ -73,4 +86,53 @@ export function presentationStepReport(recs: SyncLogs[], w: { from: number; to: 
     }
     return out;
   });
+}
+
+export interface LateFrameCounts {
+  /** Intervals between readings in which the video played more than `tolMs` later than the audio … */
+  behind: number;
+  /** … and those of them in which its frames left the buffer more than `lateMs` after its target, on average. */
+  behindFramesLate: number;
+  /** Intervals within ±`tolMs` of the audio … */
+  inSync: number;
+  /** … and those of them with its frames late. */
+  inSyncFramesLate: number;
+}
+
+/**
+ * Over the intervals between consecutive `readings` of one video's jitter buffer: whether the video
+ * played later than the audio (the median of the `skews`, video delay − audio delay, in the
+ * interval) and whether its frames were late into the buffer (mean buffer delay − mean target of
+ * the frames it emitted then).
+ */
+export function lateFrameCounts(skews: readonly { at: number; skew: number }[], readings: readonly JitterBufferReading[], tolMs = 20, lateMs = 5): LateFrameCounts {
+  const out: LateFrameCounts = { behind: 0, behindFramesLate: 0, inSync: 0, inSyncFramesLate: 0 };
+  for (let i = 1; i < readings.length; i++) {
+    const [a, b] = [readings[i - 1]!, readings[i]!];
+    const n = b.emitted - a.emitted;
+    const sk = skews.filter((x) => x.at >= a.at && x.at < b.at).map((x) => x.skew);
+    if (n <= 0 || sk.length === 0 || a.targetS === undefined || b.targetS === undefined) continue;
+    const late = ((b.delayS - a.delayS - (b.targetS - a.targetS)) / n) * 1_000 > lateMs;
+    const skew = median(sk);
+    if (skew > tolMs) {
+      out.behind++;
+      if (late) out.behindFramesLate++;
+    } else if (skew >= -tolMs) {
+      out.inSync++;
+      if (late) out.inSyncFramesLate++;
+    }
+  }
+  return out;
+}
+
+/** lateFrameCounts() of a receiver's cameras (summed over its inbound camera streams) within a window. */
+export function cameraLateFrames(rec: SyncLogs, cameraAudio: readonly { at: number; skew: number }[], w: { from: number; to: number }): LateFrameCounts {
+  const sum: LateFrameCounts = { behind: 0, behindFramesLate: 0, inSync: 0, inSyncFramesLate: 0 };
+  const skews = cameraAudio.filter((x) => x.at >= w.from && x.at < w.to);
+  for (const s of inboundVideoStreams(rec.rtp.filter((x) => x.at >= w.from && x.at < w.to))) {
+    if (s.kind !== 'camera') continue;
+    const c = lateFrameCounts(skews, bufferReadings(s.readings));
+    for (const k of Object.keys(sum) as (keyof LateFrameCounts)[]) sum[k] += c[k];
+  }
+  return sum;
 }

@@ -15,7 +15,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 import { addedDelayReport, clockReport, probeAgreementReport, videoFreezeReport, convergence, firstInSync, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
-import { presentationStepReport } from './sync-presentation';
+import { cameraLateFrames, presentationStepReport } from './sync-presentation';
 
 const RECEIVERS = Number(process.env.BENCH_SYNC_RECEIVERS ?? 2);
 const SECONDS = Number(process.env.BENCH_SYNC_SECONDS ?? 30);
@@ -54,6 +54,9 @@ async function main() {
         afterWelcomeMs: convergence(s.cameraAudio, welcome, screenAt),
         firstInSyncAfterWelcomeMs: firstInSync(s.cameraAudio, welcome, screenAt),
         firstMediaAfterWelcomeMs: Math.round(firstMedia - welcome),
+        // 250 ms intervals from 2 s after the welcome to the share: the camera behind the audio or
+        // in step with it, and whether its frames reached its jitter buffer late (see sync-presentation.ts).
+        cameraLateFramesAfter2s: cameraLateFrames(r, s.cameraAudio, { from: welcome + 2_000, to: screenAt }),
       };
     });
     const screenConv = recs.map((r) => {
