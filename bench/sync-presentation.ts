@@ -36,6 +36,23 @@ export interface PresentationSteps {
   jitterBufferMoved: number;
 }
 
+/**
+ * The intervals between consecutive readings of one stream's jitter buffer in which it emitted
+ * frames, with the mean time those frames spent in it and the mean target they had, ms (the target
+ * null when the readings lack it).
+ */
+function bufferIntervals(readings: readonly JitterBufferReading[]): { from: number; to: number; delayMs: number; targetMs: number | null }[] {
+  const out: { from: number; to: number; delayMs: number; targetMs: number | null }[] = [];
+  for (let i = 1; i < readings.length; i++) {
+    const [a, b] = [readings[i - 1]!, readings[i]!];
+    const n = b.emitted - a.emitted;
+    if (n <= 0) continue;
+    const targetMs = a.targetS === undefined || b.targetS === undefined ? null : ((b.targetS - a.targetS) / n) * 1_000;
+    out.push({ from: a.at, to: b.at, delayMs: ((b.delayS - a.delayS) / n) * 1_000, targetMs });
+  }
+  return out;
+}
+
 /** Presented frames needed in an interval for its median to count. */
 const MIN_FRAMES = 3;
 
@@ -46,12 +63,9 @@ const MIN_FRAMES = 3;
  */
 export function presentationSteps(frames: { at: number; cap: number }[], readings: JitterBufferReading[], stepMs = 25): PresentationSteps {
   const intervals: { presented: number; buffer: number }[] = [];
-  for (let i = 1; i < readings.length; i++) {
-    const [a, b] = [readings[i - 1]!, readings[i]!];
-    const n = b.emitted - a.emitted;
-    const shown = frames.filter((f) => f.at >= a.at && f.at < b.at).map((f) => f.at - f.cap);
-    if (n <= 0 || shown.length < MIN_FRAMES) continue;
-    intervals.push({ presented: median(shown), buffer: ((b.delayS - a.delayS) / n) * 1_000 });
+  for (const iv of bufferIntervals(readings)) {
+    const shown = frames.filter((f) => f.at >= iv.from && f.at < iv.to).map((f) => f.at - f.cap);
+    if (shown.length >= MIN_FRAMES) intervals.push({ presented: median(shown), buffer: iv.delayMs });
   }
   let steps = 0;
   let jitterBufferMoved = 0;
@@ -107,12 +121,10 @@ export interface LateFrameCounts {
  */
 export function lateFrameCounts(skews: readonly { at: number; skew: number }[], readings: readonly JitterBufferReading[], tolMs = 20, lateMs = 5): LateFrameCounts {
   const out: LateFrameCounts = { behind: 0, behindFramesLate: 0, inSync: 0, inSyncFramesLate: 0 };
-  for (let i = 1; i < readings.length; i++) {
-    const [a, b] = [readings[i - 1]!, readings[i]!];
-    const n = b.emitted - a.emitted;
-    const sk = skews.filter((x) => x.at >= a.at && x.at < b.at).map((x) => x.skew);
-    if (n <= 0 || sk.length === 0 || a.targetS === undefined || b.targetS === undefined) continue;
-    const late = ((b.delayS - a.delayS - (b.targetS - a.targetS)) / n) * 1_000 > lateMs;
+  for (const iv of bufferIntervals(readings)) {
+    const sk = skews.filter((x) => x.at >= iv.from && x.at < iv.to).map((x) => x.skew);
+    if (sk.length === 0 || iv.targetMs === null) continue;
+    const late = iv.delayMs - iv.targetMs > lateMs;
     const skew = median(sk);
     if (skew > tolMs) {
       out.behind++;
