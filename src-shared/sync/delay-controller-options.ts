@@ -46,6 +46,10 @@ export interface DelayControllerOptions {
   audioEarlyMs?: number;
   /** … or at most this much later, ms: every audio correction costs a time-stretch. */
   audioLateMs?: number;
+  /** Audio whose raise is still on its way is raised further at once when its aim rises above
+   *  where that raise goes, instead of after the ramp and its reassessment (default true; see
+   *  DelayController.raiseWhileRamping). */
+  followAimWhileRamping?: boolean;
   /** Until learnt, the assumed delay outside the buffer a target governs, by kind, ms (delay =
    *  max(natural, target + offset): see stream-delay-model.ts). The aligner passes the audio sink
    *  latency for audio. */
@@ -80,6 +84,7 @@ export function resolveOptions(opts: DelayControllerOptions): Required<DelayCont
     isAudio: opts.isAudio ?? ((id) => id === 'audio' || id.endsWith(':audio')),
     audioEarlyMs: opts.audioEarlyMs ?? 6,
     audioLateMs: opts.audioLateMs ?? 8,
+    followAimWhileRamping: opts.followAimWhileRamping ?? true,
     offsetPriorMs: opts.offsetPriorMs ?? { audio: 0, video: 0 },
   };
 }

@@ -38,7 +38,9 @@
  * NetEq reaches an audio target by time-stretching. After each change we wait until the modelled
  * ramp should be done plus reassessMs before judging the stream again (and longer if it is seen
  * still on its way), so a ramp in progress is not mistaken for a stream that is still early (the
- * classic cause of overshoot and oscillation with a lagging plant).
+ * classic cause of overshoot and oscillation with a lagging plant). Waiting is not judging, though:
+ * audio whose aim rises above where its ramp is going has its target raised at once, and the ramp is
+ * judged as one move when it has settled (raiseWhileRamping()).
  *
  * Against noise and oscillation: interquartile means over a 3 s window of settled samples; a
  * deadband of 3 standard errors (from 500 ms block means: delays are correlated over seconds),
@@ -52,6 +54,9 @@ import { clamp, median, medianStandardError } from './robust-stats';
 import { JITTER_BUFFER_TARGET_MAX_MS, resolveOptions, VIDEO_DEADBAND_PER_REFRESH, videoDeadbandFor, type DelayControllerOptions } from './delay-controller-options';
 import { StreamDelayModel } from './stream-delay-model';
 import { pairSkews, type PairSkew } from './media-timeline';
+
+/** The span of an audio's latest samples that tells where it plays while a raise is on its way, ms. */
+const RAISE_LOOK_MS = 200;
 
 export type SyncState = 'inSync' | 'aligning' | 'degraded';
 export type StreamPhase = 'measuring' | 'settling' | 'steady' | 'late';
@@ -202,7 +207,11 @@ export class DelayController {
         const aim = audio ? R : T;
         // A video its steering leaves where it is may still have its frames split on the edge of the
         // step it is shown at (one below its floor reads as early at every update).
-        if (!waitingForJoin && s.settled(now) && !this.steer(s, aim, audio, s === straggler, now) && !audio) s.centreInStep(now);
+        if (waitingForJoin) {
+          // nothing moves while a new stream is still being measured
+        } else if (s.settled(now)) {
+          if (!this.steer(s, aim, audio, s === straggler, now) && !audio) s.centreInStep(now);
+        } else if (audio && o.followAimWhileRamping) this.raiseWhileRamping(s, aim, now);
         if (s.natural > T + o.syncToleranceMs) {
           phase = 'late';
           late = true;
@@ -331,10 +340,7 @@ export class DelayController {
       if (!(s.applied > 0 && aim - s.offset < s.applied)) return false;
       return s.apply(Math.max(0, Math.round(aim - s.offset)), now);
     }
-    // The cap is on the delay we add (a receiver must not drift into lag), so on the floor it is
-    // natural + cap − offset, within what Chromium accepts.
-    const limit = Math.min(JITTER_BUFFER_TARGET_MAX_MS, Math.max(0, (s.natural ?? 0) - s.offset) + o.maxAddedMs);
-    const desired = clamp(aim - s.offset, 0, limit);
+    const desired = this.floorFor(s, aim);
     // An early stream's target is never lowered: that cannot make it later. For one on its natural
     // delay the model's offset may put its floor above the aim while it plays early; lowering the
     // floor there undid the step-centring's raise of a video split early, which raised it again
@@ -342,6 +348,30 @@ export class DelayController {
     if (error > 0 && desired < s.applied) return false;
     const step = clamp(desired - s.applied, -o.maxStepMs, o.maxStepMs);
     return s.apply(Math.round(s.applied + step), now);
+  }
+
+  /** The target that floors a stream at `aim`, within the cap. The cap is on the delay we add (a
+   *  receiver must not drift into lag), so on the floor it is natural + cap − offset, within what
+   *  Chromium accepts. */
+  private floorFor(s: StreamDelayModel, aim: number): number {
+    const limit = Math.min(JITTER_BUFFER_TARGET_MAX_MS, Math.max(0, (s.natural ?? 0) - s.offset) + this.o.maxAddedMs);
+    return clamp(aim - s.offset, 0, limit);
+  }
+
+  /**
+   * Audio whose raise is still on its way, while the aim rises above where that raise goes (a new
+   * video's delay climbing over its first second: a screen share's first frames shown at 166–183 ms,
+   * then 197–200, in bench:sync): the target follows the aim at once instead of after the ramp and
+   * its reassessment (0.5–1 s later in bench:sync), since NetEq is still stretching toward the old target and
+   * simply carries on to the new one. Only up, only while the audio still plays early (so a floor
+   * set under an audio that is within its tolerances is not pulled up), and never past the cap.
+   */
+  private raiseWhileRamping(s: StreamDelayModel, aim: number, now: number): void {
+    const o = this.o;
+    const playing = s.medianSince(now - RAISE_LOOK_MS);
+    if (playing === null || aim - playing <= o.audioEarlyMs) return;
+    const desired = Math.round(this.floorFor(s, aim));
+    if (desired - s.applied > Math.max(o.audioEarlyMs, this.deadband(s))) s.raiseFurther(desired, now);
   }
 
   /**

@@ -318,6 +318,30 @@ export class StreamDelayModel {
     return true;
   }
 
+  /**
+   * Raise a target whose last raise is still on its way to a higher one, without judging the ramp in
+   * progress: the judgement, when the ramp has settled, is of the whole move from where it started
+   * (its estimate and target), so nothing is learnt from a delay caught mid-ramp. The wait for the
+   * ramp grows by the extra distance. Not during a lowering, nor with no change waiting to be
+   * judged. Returns whether the target changed.
+   */
+  raiseFurther(target: number, now: number): boolean {
+    const b = this.before;
+    if (!b || this.applied <= b.applied || target <= this.applied) return false;
+    const extra = this.predict(target) - this.predict(this.applied);
+    this.before = { ...b, expected: b.expected + extra };
+    this.applied = target;
+    this.moved = true;
+    this.settleAt = Math.max(this.settleAt, now + (extra * 1000) / this.o.slewMsPerS);
+    return true;
+  }
+
+  /** The median of the delays measured since `from`, ms (null without samples). */
+  medianSince(from: number): number | null {
+    const d = this.delaysIn(from);
+    return d.length ? median(d) : null;
+  }
+
   /** Request a new target at `now`; measurements are ignored until the plant can have got there.
    *  Returns whether the target changed. */
   apply(target: number, now: number): boolean {
