@@ -6,9 +6,8 @@
  *   - audio: the frame's metadata.captureTime (Chromium gives it for audio, on this worker's
  *     performance timeline);
  *   - video: Chromium gives no capture time for video frames, but it derives the 90 kHz RTP timestamp
- *     from the capture timestamp, so capture = rtp/90 + c where c = min over recent frames of
- *     (encode-callback time − rtp/90): the frame that left the encoder fastest bounds c best. The
- *     min ages upward at 500 ppm so clock drift between the RTP clock and ours cannot pin it.
+ *     from the capture timestamp, so capture = rtp/90 + c, with c taken from the frames that reached
+ *     this transform fastest over the last 2 s (rtp-capture-clock.ts).
  * Receiver side (options {side:'recv', id}): reads and strips the trailer, posts {id, kind, rtp,
  * capture} to the page, then passes the frame on. For tests and the benchmark only, a receiver can
  * be told to hold frames of a kind (delay ± jitter, order kept): a perturbation applied after the
@@ -25,6 +24,7 @@
  * + that offset.
  */
 import { appendCaptureTrailer, readCaptureTrailer } from './capture-trailer';
+import { rtpCaptureClock } from './rtp-capture-clock';
 
 export interface FrameHold {
   delayMs: number;
@@ -46,8 +46,10 @@ export interface CaptureRecord {
   capture: number;
 }
 
-/** Runs inside the worker. Self-contained: it gets the trailer codec as arguments. */
-function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof readCaptureTrailer): void {
+/** Runs inside the worker. Self-contained: it gets the trailer codec and the RTP capture clock as arguments. */
+function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof readCaptureTrailer, captureClock: typeof rtpCaptureClock): void {
+  /** How far back the fastest frames are looked for (see rtp-capture-clock.ts), ms. */
+  const CAPTURE_CLOCK_WINDOW_MS = 2_000;
   interface EncodedFrame {
     data: ArrayBuffer;
     /** Video frames: 'key' or 'delta'. */
@@ -118,10 +120,8 @@ function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof rea
   const sender = (kind: 'audio' | 'camera' | 'screen') => {
     const kindCode = KINDS.indexOf(kind);
     const pass = holder();
-    let lastRtp: number | null = null;
-    let rtpMs = 0; // unwrapped RTP time, ms
-    let minOffset = Number.POSITIVE_INFINITY;
-    let minAt = 0;
+    // Only used for frames without a capture time in their metadata (video).
+    const captureOf = captureClock(kind === 'audio' ? 48 : 90, CAPTURE_CLOCK_WINDOW_MS);
     return new TransformStream<EncodedFrame, EncodedFrame>({
       transform(frame, controller) {
         const now = epoch();
@@ -130,18 +130,7 @@ function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof rea
         if (typeof meta.captureTime === 'number' && meta.captureTime > 0) {
           captureEpoch = performance.timeOrigin + meta.captureTime;
         } else if (typeof meta.rtpTimestamp === 'number') {
-          const rate = kind === 'audio' ? 48 : 90;
-          const rtp = meta.rtpTimestamp >>> 0;
-          if (lastRtp === null) rtpMs = rtp / rate;
-          else rtpMs += ((rtp - lastRtp) | 0) / rate;
-          lastRtp = rtp;
-          const offset = now - rtpMs;
-          const aged = minOffset + (now - minAt) * 0.0005;
-          if (offset <= aged) {
-            minOffset = offset;
-            minAt = now;
-          }
-          captureEpoch = rtpMs + Math.min(offset, minOffset + (now - minAt) * 0.0005);
+          captureEpoch = captureOf(meta.rtpTimestamp, now);
         }
         if (captureEpoch !== null && Number.isFinite(sessionMinusEpoch)) {
           frame.data = append(frame.data, captureEpoch + sessionMinusEpoch, kindCode);
@@ -189,7 +178,7 @@ function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof rea
 
 /** The worker's source: the codec functions passed in by value, so no bundler renaming matters. */
 export function captureWorkerSource(): string {
-  return `(${captureWorkerMain.toString()})(${appendCaptureTrailer.toString()}, ${readCaptureTrailer.toString()});`;
+  return `(${captureWorkerMain.toString()})(${appendCaptureTrailer.toString()}, ${readCaptureTrailer.toString()}, ${rtpCaptureClock.toString()});`;
 }
 
 /**
