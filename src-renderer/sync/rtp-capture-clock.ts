@@ -5,12 +5,13 @@
  * c ≈ a low order statistic of (arrival at the transform − rtp/rate).
  *
  * Over a sliding window, not over all time: the relation between a sender's RTP timestamps and the
- * real capture moves while its source's timestamp aligner converges (webrtc's rtc::TimestampAligner,
- * one per connection's track adapter). In bench:sync a new sender's first frames carried RTP
- * timestamps 6–106 ms late against their pixels, settling over about 5 s; the all-time minimum that
- * stood here before (aged at 500 ppm) kept that start for good: a receiver read its camera 26 ms
- * late, then recovered at 0.5 ms/s over 55 s (camera–audio |p95| 32 ms in that run). The third
- * smallest value is taken, not the smallest, so that a frame or two off by themselves move nothing.
+ * real capture can move. In bench:sync a new sender's first frames carried RTP timestamps 6–106 ms
+ * late against their pixels, settling over about 5 s (most likely the timestamp aligner of its
+ * connection's track adapter converging, webrtc's rtc::TimestampAligner). The all-time minimum that
+ * stood here before, aged at 500 ppm, cannot follow such a move: one receiver read its camera's
+ * delay 26 ms too high for 14 s, then recovered at 0.5 ms/s over 54 s (camera–audio |p95| 32 ms in
+ * that run). The third smallest value is taken, not the smallest, so that a frame or two off by
+ * themselves move nothing.
  *
  * Self-contained (no imports, no closure over module scope): the capture worker is built from its
  * source text (capture-worker.ts).
