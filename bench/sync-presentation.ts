@@ -113,6 +113,8 @@ export interface LateFrameCounts {
   inSyncFramesLate: number;
 }
 
+const noLateFrames = (): LateFrameCounts => ({ behind: 0, behindFramesLate: 0, inSync: 0, inSyncFramesLate: 0 });
+
 /**
  * Over the intervals between consecutive `readings` of one video's jitter buffer: whether the video
  * played later than the audio (the median of the `skews`, video delay − audio delay, in the
@@ -120,7 +122,7 @@ export interface LateFrameCounts {
  * the frames it emitted then).
  */
 export function lateFrameCounts(skews: readonly { at: number; skew: number }[], readings: readonly JitterBufferReading[], tolMs = 20, lateMs = 5): LateFrameCounts {
-  const out: LateFrameCounts = { behind: 0, behindFramesLate: 0, inSync: 0, inSyncFramesLate: 0 };
+  const out = noLateFrames();
   for (const iv of bufferIntervals(readings)) {
     const sk = skews.filter((x) => x.at >= iv.from && x.at < iv.to).map((x) => x.skew);
     if (sk.length === 0 || iv.targetMs === null) continue;
@@ -139,7 +141,7 @@ export function lateFrameCounts(skews: readonly { at: number; skew: number }[], 
 
 /** lateFrameCounts() of a receiver's cameras (summed over its inbound camera streams) within a window. */
 export function cameraLateFrames(rec: SyncLogs, cameraAudio: readonly { at: number; skew: number }[], w: { from: number; to: number }): LateFrameCounts {
-  const sum: LateFrameCounts = { behind: 0, behindFramesLate: 0, inSync: 0, inSyncFramesLate: 0 };
+  const sum = noLateFrames();
   const skews = cameraAudio.filter((x) => x.at >= w.from && x.at < w.to);
   for (const s of inboundVideoStreams(rec.rtp.filter((x) => x.at >= w.from && x.at < w.to))) {
     if (s.kind !== 'camera') continue;

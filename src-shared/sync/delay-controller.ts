@@ -362,9 +362,10 @@ export class DelayController {
    * Audio whose raise is still on its way, while the aim rises above where that raise goes (a new
    * video's delay climbing over its first second: a screen share's first frames shown at 166–183 ms,
    * then 197–200, in bench:sync): the target follows the aim at once instead of after the ramp and
-   * its reassessment (0.5–1 s later in bench:sync), since NetEq is still stretching toward the old target and
-   * simply carries on to the new one. Only up, only while the audio still plays early (so a floor
-   * set under an audio that is within its tolerances is not pulled up), and never past the cap.
+   * its reassessment (0.5–1 s later in bench:sync), since NetEq is still stretching toward the old
+   * target and simply carries on to the new one. Only up, only while the audio still plays early (so
+   * a floor set under an audio that is within its tolerances is not pulled up), and never past the
+   * cap.
    */
   private raiseWhileRamping(s: StreamDelayModel, aim: number, now: number): void {
     const o = this.o;
