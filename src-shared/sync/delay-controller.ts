@@ -53,12 +53,15 @@
 import { clamp, median, medianStandardError } from './robust-stats';
 import { JITTER_BUFFER_TARGET_MAX_MS, resolveOptions, VIDEO_DEADBAND_PER_REFRESH, videoDeadbandFor, type DelayControllerOptions } from './delay-controller-options';
 import { StreamDelayModel } from './stream-delay-model';
+import { Pace } from './pace';
+import { SyncStateJudge, type SyncState } from './sync-state';
 import { pairSkews, type PairSkew } from './media-timeline';
+import { deadband, videoBand } from './delay-bands';
 
 /** The span of an audio's latest samples that tells where it plays while a raise is on its way, ms. */
 const RAISE_LOOK_MS = 200;
 
-export type SyncState = 'inSync' | 'aligning' | 'degraded';
+export type { SyncState };
 export type StreamPhase = 'measuring' | 'settling' | 'steady' | 'late';
 export { JITTER_BUFFER_TARGET_MAX_MS, VIDEO_DEADBAND_PER_REFRESH, type DelayControllerOptions };
 
@@ -86,7 +89,6 @@ export interface DelayControllerOutput {
   addedDelayMs: number;
 }
 
-
 export class DelayController {
   private readonly o: Required<DelayControllerOptions>;
   private readonly streams = new Map<string, StreamDelayModel>();
@@ -94,10 +96,8 @@ export class DelayController {
    *  publisher rebuilt its connection, e.g. after an ICE failure) starts from what was learnt about
    *  its receiver's plant (audio sink, jitter-buffer band) instead of the prior. */
   private readonly learntOffsets = new Map<string, number>();
-  private target: number | null = null;
-  private lowerSince: number | null = null;
-  /** Whether the last update reported 'inSync' (the state has hysteresis, see update()). */
-  private inSync = false;
+  private readonly pace = new Pace();
+  private readonly stateJudge = new SyncStateJudge();
 
   constructor(opts: DelayControllerOptions = {}) {
     this.o = resolveOptions(opts);
@@ -151,42 +151,7 @@ export class DelayController {
     }
 
     const measured = [...this.streams.values()].filter((s) => s.natural !== null);
-    if (measured.length === 0) {
-      this.target = null;
-      this.lowerSince = null;
-    } else {
-      // The pace is set at the upper end of the slowest stream's own wander, not its middle: floored
-      // there, that stream holds still too instead of dragging every pair with its jitter.
-      // A stream whose floor does not bind plays at its natural delay: that counts too when it has
-      // risen above the wander learnt before the stream was floored (seen in bench:sync: a screen
-      // floored at 170 playing at its natural 190 ms while the pace stayed at its old 175).
-      // Nothing is added on top of the pace: a stream floored at T and read as not binding counts
-      // its delay, T, as natural, so a margin goes on top again. With a 25 ms margin, bench:sync's
-      // pace climbed 28–64 ms at a time and fell back after the hold, every few seconds (2 runs:
-      // added delay p50 150 and 83 ms, max 217 and 244; camera–audio p95 66 and 68 ms).
-      const highs = measured.map((s) => Math.max(s.naturalHigh ?? s.natural!, s.binding ? Number.NEGATIVE_INFINITY : s.natural!));
-      const maxHigh = Math.max(...highs);
-      const capped = Math.min(...measured.map((s) => s.natural!)) + o.maxAddedMs;
-      const wanted = Math.min(maxHigh, capped);
-      const slowest = measured[highs.indexOf(maxHigh)]!;
-      const band = this.deadband(slowest);
-      // The cap binds at once (a newly measured fast stream must not be held back by more than it);
-      // only a lower natural pace waits out the hold.
-      if (this.target === null || wanted > this.target + band || this.target > capped) {
-        this.target = wanted;
-        this.lowerSince = null;
-      } else if (wanted < this.target - band) {
-        this.lowerSince ??= now;
-        if (now - this.lowerSince >= o.decreaseHoldMs) {
-          this.target = wanted;
-          this.lowerSince = null;
-        }
-      } else {
-        this.lowerSince = null;
-      }
-    }
-
-    const T = this.target;
+    const T = this.pace.update(measured, now, (s) => deadband(this.o, s), o.maxAddedMs, o.decreaseHoldMs);
     const straggler = T === null ? null : this.findStraggler(T, now);
     const R = this.reference(T, now);
     const waitingForJoin = [...this.streams.values()].some((s) => s.natural === null && now - s.firstSampleAt < o.joinWaitMs);
@@ -225,29 +190,7 @@ export class DelayController {
     }
 
     const skews = pairSkews(delays);
-    const known = decisions.filter((d) => d.delayMs !== null);
-    const allMeasured = known.length === decisions.length;
-    // The state is judged on measured delays (a ramp still finishing does not stop us saying "in
-    // sync" once the delays already agree), but those are medians of a few hundred ms of jittery
-    // samples: with ±20 ms jitter the spread of three aligned streams exceeds a 20 ms tolerance now
-    // and then by chance alone, and a bare threshold made the indicator flicker to 'aligning' while
-    // the true skew was a few ms. So the state has hysteresis sized by the same evidence rule as the
-    // deadband: we enter 'inSync' when the measured spread is within the tolerance, and leave it only
-    // when the spread exceeds the tolerance by more than 3 standard errors of that spread (noise
-    // cannot explain it). A new or unmeasured stream, or a late one, ends 'inSync' at once.
-    if (late || !allMeasured) {
-      this.inSync = false;
-    } else if (known.length > 0) {
-      const lo = known.reduce((m, d) => (d.delayMs! < m.delayMs! ? d : m));
-      const hi = known.reduce((m, d) => (d.delayMs! > m.delayMs! ? d : m));
-      const spread = hi.delayMs! - lo.delayMs!;
-      const spreadSe = Math.hypot(delaySe.get(hi.stream) ?? 0, delaySe.get(lo.stream) ?? 0);
-      if (spread <= o.syncToleranceMs) this.inSync = true;
-      else if (spread > o.syncToleranceMs + 3 * spreadSe) this.inSync = false;
-    } else {
-      this.inSync = true; // nothing to align
-    }
-    const state: SyncState = late ? 'degraded' : this.inSync ? 'inSync' : 'aligning';
+    const state = this.stateJudge.judge(decisions.map((d) => ({ stream: d.stream, delayMs: d.delayMs, se: delaySe.get(d.stream) ?? 0 })), late, o.syncToleranceMs);
     return {
       state,
       targetDelayMs: T,
@@ -280,7 +223,7 @@ export class DelayController {
     const video = this.measuredVideos();
     // Until every video has been placed (settled, within its deadband of T), audio aims at T itself,
     // so that both move at once after a join instead of audio waiting for the videos.
-    const placed = video.every((s) => s.settled(now) && Math.abs(s.estimate! - T) <= this.videoBand(s));
+    const placed = video.every((s) => s.settled(now) && Math.abs(s.estimate! - T) <= videoBand(this.o, s));
     if (video.length === 0 || !placed) return T;
     return video.reduce((sum, s) => sum + s.estimate!, 0) / video.length;
   }
@@ -299,7 +242,7 @@ export class DelayController {
     const videos = this.measuredVideos().filter((s) => s.settled(now));
     if (videos.length < 2) return null;
     const ests = videos.map((s) => s.estimate!);
-    if (Math.max(...ests) - Math.min(...ests) <= Math.max(...videos.map((s) => this.videoBand(s)))) return null;
+    if (Math.max(...ests) - Math.min(...ests) <= Math.max(...videos.map((s) => videoBand(this.o, s)))) return null;
     return videos.reduce((far, s) => (Math.abs(T - s.estimate!) > Math.abs(T - far.estimate!) ? s : far));
   }
 
@@ -313,7 +256,7 @@ export class DelayController {
   private steer(s: StreamDelayModel, aim: number, audio: boolean, straggler: boolean, now: number): boolean {
     const o = this.o;
     const error = aim - s.estimate!; // > 0: the stream plays early
-    const band = audio ? this.deadband(s) : this.videoBand(s);
+    const band = audio ? deadband(this.o, s) : videoBand(this.o, s);
     // A video still on its natural delay is raised onto the floor even when it is early by less than
     // the step-sized band or its own noise: there it wanders with its jitter, on the floor it holds
     // still. The raise lands at or above the aim, so it cannot start a hunt.
@@ -372,24 +315,6 @@ export class DelayController {
     const playing = s.medianSince(now - RAISE_LOOK_MS);
     if (playing === null || aim - playing <= o.audioEarlyMs) return;
     const desired = Math.round(this.floorFor(s, aim));
-    if (desired - s.applied > Math.max(o.audioEarlyMs, this.deadband(s))) s.raiseFurther(desired, now);
-  }
-
-  /**
-   * A video's delay moves in whole steps: a refresh, or a frame interval when frames come less often
-   * than refreshes (Chromium's renderer keeps a steady cadence, e.g. each 30 fps frame on two 60 Hz
-   * refreshes, so its delay takes values a frame interval apart: 33 ms seen in bench:sync and the
-   * e2e check, where a refresh-sized band made video targets hunt). The band is a fraction of the
-   * larger (VIDEO_DEADBAND_PER_REFRESH), never below the stream's own noise band.
-   */
-  private videoBand(s: StreamDelayModel): number {
-    return Math.max(this.o.videoDeadbandMs, VIDEO_DEADBAND_PER_REFRESH * (s.sampleIntervalMs ?? 0), this.deadband(s));
-  }
-
-  /** Errors within 3 standard errors of the estimate are noise, not worth acting on: the test is
-   *  repeated at every update, so a looser band would fire on noise every few seconds. The standard
-   *  error comes from block means (see blockStandardError): delays are correlated over seconds. */
-  private deadband(s: StreamDelayModel): number {
-    return Math.max(this.o.deadbandMs, 3 * s.estimateSe);
+    if (desired - s.applied > Math.max(o.audioEarlyMs, deadband(this.o, s))) s.raiseFurther(desired, now);
   }
 }
