@@ -87,4 +87,14 @@ describe('StreamDelayModel', () => {
     expect(video.binding).toBe(false);
     expect(video.naturalHigh).toBeGreaterThanOrEqual(249);
   });
+  it("a video on no floor with most frames on the upper of two steps has its upper end at that step, not between them", () => {
+    // 30 fps frames, 3 in 5 shown at 199 ms and 2 in 5 a step early at 166 (a render time on the edge
+    // between two steps). Most frames sit on one step, so the robust sigma is 0, and the 2-sigma bound
+    // on the upper end clamped it to the interquartile mean, 188: a pace between the two steps.
+    const m = new StreamDelayModel({ ...OPTIONS, framesAboveFloor: true }, 0, 5);
+    let i = 0;
+    feed(m, 0, 3_000, () => (i++ % 5 < 3 ? 199 : 166), 1_000 / 30);
+    expect(m.estimate!).toBeLessThan(195);
+    expect(m.naturalHigh).toBeCloseTo(199, 0);
+  });
 });
