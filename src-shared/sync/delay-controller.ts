@@ -54,7 +54,7 @@ import { clamp, median, medianStandardError } from './robust-stats';
 import { JITTER_BUFFER_TARGET_MAX_MS, resolveOptions, VIDEO_DEADBAND_PER_REFRESH, videoDeadbandFor, type DelayControllerOptions } from './delay-controller-options';
 import { StreamDelayModel } from './stream-delay-model';
 import { Pace } from './pace';
-import { SyncStateJudge, type SyncState } from './sync-state';
+import { SyncStateJudge, type MeasuredDelay, type SyncState } from './sync-state';
 import { pairSkews, type PairSkew } from './media-timeline';
 import { deadband, videoBand } from './delay-bands';
 
@@ -157,13 +157,13 @@ export class DelayController {
     const waitingForJoin = [...this.streams.values()].some((s) => s.natural === null && now - s.firstSampleAt < o.joinWaitMs);
     const decisions: StreamDecision[] = [];
     const delays = new Map<string, number | null>();
-    const delaySe = new Map<string, number>();
+    const measuredDelays: MeasuredDelay[] = [];
     let late = false;
     for (const [id, s] of this.streams) {
       const recent = s.recentDelays(now);
       const delay = s.natural === null || recent.length === 0 ? null : median(recent);
       delays.set(id, delay);
-      if (delay !== null) delaySe.set(id, medianStandardError(recent));
+      measuredDelays.push({ stream: id, delayMs: delay, se: delay === null ? 0 : medianStandardError(recent) });
       let phase: StreamPhase;
       if (s.natural === null || s.estimate === null || T === null || R === null) {
         phase = 'measuring';
@@ -190,7 +190,7 @@ export class DelayController {
     }
 
     const skews = pairSkews(delays);
-    const state = this.stateJudge.judge(decisions.map((d) => ({ stream: d.stream, delayMs: d.delayMs, se: delaySe.get(d.stream) ?? 0 })), late, o.syncToleranceMs);
+    const state = this.stateJudge.judge(measuredDelays, late, o.syncToleranceMs);
     return {
       state,
       targetDelayMs: T,

@@ -9,7 +9,7 @@ export type PacedStream = Pick<StreamDelayModel, 'natural' | 'naturalHigh' | 'bi
 
 export class Pace {
   /** The common delay aimed at, ms; null before any stream is measured. */
-  target: number | null = null;
+  private target: number | null = null;
   private lowerSince: number | null = null;
 
   /**

@@ -152,15 +152,16 @@ export class StreamDelayModel {
     // interquartile mean, between the two steps (a pace of 190 for frames at 166 and 199).
     if (this.applied === 0) {
       const high = quantile(usable, 0.9);
+      const mid = median(usable);
       const step = this.o.framesAboveFloor ? this.sampleIntervalMs : null;
       let stepUp = false;
       if (step !== null) {
         // Fewer frames than a split is judged on (STEP_SPLIT_MIN_SAMPLES) cannot tell a split from a
         // run (see runsAt()): they are taken as split.
-        const upper = median(usable) + step;
+        const upper = mid + step;
         stepUp = onStep(high, upper, step) && (usable.length < STEP_SPLIT_MIN_SAMPLES || runsAt(usable, upper, step) >= MIN_SPLIT_RUNS);
       }
-      this.naturalHigh = Math.max(est, median(usable), stepUp ? high : Math.min(high, est + 2 * robustSigma(usable)));
+      this.naturalHigh = Math.max(est, mid, stepUp ? high : Math.min(high, est + 2 * robustSigma(usable)));
     }
     this.naturalHigh ??= this.natural;
   }
