@@ -7,9 +7,9 @@ const frame = 1_000 / 30;
 
 /**
  * The DelayController with videos shown on display refreshes and frame steps: deadbands a step wide,
- * floors on the edge between two steps (frames split), videos whose own render time splits them, and
- * two videos that landed a step apart. The general convergence, cap, loss and join tests are in
- * delay-controller.test.ts.
+ * floors on the edge between two steps (frames split), videos whose own render time splits them,
+ * two videos that landed a step apart, and a floored video whose path gets slower. The general
+ * convergence, cap, loss and join tests are in delay-controller.test.ts.
  */
 describe('DelayController: videos on steps', () => {
   it('video on display refreshes: one step late is corrected when the refresh is known, and nothing hunts', () => {
@@ -191,6 +191,26 @@ describe('DelayController: videos on steps', () => {
         expect(sim.convergedAfter(9_500), label).toBe(0);
         expect(sim.trace[sim.trace.length - 1]!.trueDelay, label).toEqual(before.trueDelay);
       }
+    }
+  });
+
+  it('a floored video whose path gets slower, to a frame above the pace, sets the new pace at once and nothing oscillates', () => {
+    // The screen sets the pace (150 ms); the camera is floored under it and shown at 133 (a floor
+    // shows the nearest step, here below its target). At 5 s the camera's path gets slower and it is
+    // shown at 184. Judged against target + offset, which followed the 3 s estimate while the floor
+    // bound, the camera stayed "floored" with its offset growing to 184: its floor was lowered step by
+    // step to 0 while the pace went 150 → 184 → 150 → 184, 6.1–6.2 s before the streams were together.
+    for (const seed of [1, 2, 3]) {
+      const camera: SimStream = { id: 'camera', base: 100, offset: -13, gridMs: frame, periodMs: frame, rise: { at: 5_000, by: 84 } };
+      const screen: SimStream = { id: 'screen', base: 150, offset: -13, gridMs: frame, periodMs: frame };
+      const sim = simulate([{ id: 'audio', base: 60, periodMs: 20 }, camera, screen], 12_000, {}, CHROMIUM, seed);
+      expect(sim.convergedAfter(0, 5_000), `seed ${seed}: the join`).toBeLessThan(2_000);
+      expect(sim.convergedAfter(5_000), `seed ${seed}: after the rise`).toBeLessThan(1_500);
+      for (const id of ['audio', 'camera', 'screen']) expect(sim.directionChanges(id, 5_000), `seed ${seed}: ${id} moves one way`).toBe(0);
+      const paces = sim.trace.filter((x) => x.t >= 5_000).map((x) => x.out.targetDelayMs!);
+      expect(paces.every((p, i) => i === 0 || p >= paces[i - 1]!), `seed ${seed}: the pace only rises`).toBe(true);
+      expect(sim.last.targetDelayMs).toBeGreaterThan(180);
+      expect(sim.last.state).toBe('inSync');
     }
   });
 });

@@ -87,6 +87,23 @@ describe('StreamDelayModel', () => {
     expect(video.binding).toBe(false);
     expect(video.naturalHigh).toBeGreaterThanOrEqual(249);
   });
+  it('a video floored where it is shown below its target reads a rise of a frame and a half as natural within a second', () => {
+    // Chromium shows a frame at the refresh nearest its render time, so a floor can show a video below
+    // its target: floored at 145, shown at 133 (offset clamped to 0). The video's path then gets slower
+    // and it is shown at 184. While the floor binds, the offset follows the 3 s estimate; against
+    // target + offset + a frame, the last second never read as above the floor (offset 0 → 184 in the
+    // simulator). Against where the floor was seen to bind (133), it does.
+    const frame = 1_000 / 30;
+    const video = new StreamDelayModel({ ...OPTIONS, framesAboveFloor: true }, 0, 5);
+    feed(video, 0, 2_000, () => 100, frame);
+    video.apply(145, 2_000);
+    feed(video, 2_000, 5_000, (t) => Math.min(133, 100 + (t - 2_000) / 10), frame);
+    expect(video.binding).toBe(true);
+    expect(video.offset).toBe(0);
+    feed(video, 5_000, 6_200, () => 184, frame);
+    expect(video.binding).toBe(false);
+    expect(video.naturalHigh).toBeGreaterThanOrEqual(184);
+  });
   it("a video on no floor with most frames on the upper of two steps has its upper end at that step, not between them", () => {
     // 30 fps frames, 3 in 5 shown at 199 ms and 2 in 5 a step early at 166 (a render time on the edge
     // between two steps). Most frames sit on one step, so the robust sigma is 0, and the 2-sigma bound

@@ -18,11 +18,11 @@
  *
  * The natural delay also moves on its own while a target is set (NetEq grows its buffer after a
  * burst of jitter; a network path changes). At a constant target the floor stays put (target +
- * offset, and for a video up to a frame above that), so a delay clearly above it is the natural
- * delay, and one back on it is the floor again (see learn()). Without that, the offset silently absorbed
- * a rising natural delay: the stream read as floored, its natural delay as its old value, and the
- * other streams were never raised to it (seen in bench:sync: audio drifting 110 → 145 ms at a
- * constant target while the camera stayed at 120).
+ * offset; for a video, where it was seen to bind, and up to a frame above that), so a delay clearly
+ * above it is the natural delay, and one back on it is the floor again (see learn()). Without that,
+ * the offset silently absorbed a rising natural delay: the stream read as floored, its natural delay
+ * as its old value, and the other streams were never raised to it (seen in bench:sync: audio
+ * drifting 110 → 145 ms at a constant target while the camera stayed at 120).
  */
 import { blockStandardError, median, quantile, robustSigma, trimmedMean } from './robust-stats';
 
@@ -89,6 +89,9 @@ export class StreamDelayModel {
   binding = false;
   /** Whether `offset` has been measured (seen while the floor bound), not just assumed. */
   offsetLearnt = false;
+  /** For a video, the delay at which its current floor was seen to bind (see learn()); null until
+   *  then, and after every change of target. */
+  private floorShownAt: number | null = null;
   /** Samples before this time may still show a change in progress. */
   private settleAt = Number.NEGATIVE_INFINITY;
   /** Quarter-step nudges made since the floor was last set, signed (see centreInStep()). */
@@ -178,13 +181,20 @@ export class StreamDelayModel {
       // and neither measurement noise around a floor nor a few spikes can fake it (a mean could be,
       // and a floor raised on it clips the noise higher and is raised again: a runaway seen in the
       // simulator). For a video, "above" starts a frame above the floor.
-      const floor = this.applied + this.offset + slack;
+      // A video's floor is where it was seen to bind, not target + offset: the offset follows the 3 s
+      // estimate while the floor binds, and it absorbed a video's rise of a frame and a half before
+      // the last second's samples were a frame above target + offset (in the simulator: a floored
+      // camera whose path got slower, its offset 0 → 34 → 68 → … → 184 ms, its floor lowered step
+      // by step to nothing, the pace 150 → 184 → 150 → 184 for 6 s).
+      const floor = (this.floorShownAt ?? this.applied + this.offset) + slack;
       const tol = this.o.responseTolMs;
       const lastSecond = this.delaysIn(Math.max(this.settleAt, now - 1_000));
-      if (lastSecond.length >= this.o.minSamples && quantile(lastSecond, 0.25) > floor + tol) {
+      const above = lastSecond.length >= this.o.minSamples ? quantile(lastSecond, 0.25) : Number.NEGATIVE_INFINITY;
+      if (above > floor + tol) {
         this.binding = false;
-        // Above its floor, this is the natural delay: the pace must rise with it.
-        this.naturalHigh = Math.max(this.naturalHigh ?? est, est);
+        // Above its floor, this is the natural delay (at least where most of the last second was): the
+        // pace must rise with it.
+        this.naturalHigh = Math.max(this.naturalHigh ?? est, est, above);
       } else if (!this.binding && this.offsetLearnt && est <= floor + tol) this.binding = true;
     }
     if (b) {
@@ -215,6 +225,7 @@ export class StreamDelayModel {
         // prior: a larger move is the stream's own (NetEq's start-up level rising right after a floor
         // was set under it was read as that floor binding with an 89 ms offset, in bench:sync).
         this.binding = this.applied > 0;
+        if (this.binding && this.o.framesAboveFloor) this.floorShownAt = est;
       } else if (Math.abs(b.expected) > (this.o.framesAboveFloor ? 2 * tol : tol)) {
         // The model expected an answer and got none: the stream is at its natural delay, which the
         // floor does not reach (a floor that bound would have moved the delay with it, down as well
@@ -350,6 +361,7 @@ export class StreamDelayModel {
   apply(target: number, now: number): boolean {
     if (target === this.applied) return false;
     this.nudges = 0;
+    this.floorShownAt = null;
     const from = this.estimate ?? this.predict(this.applied);
     const to = this.predict(target);
     this.before = this.estimate === null ? null : { estimate: this.estimate, applied: this.applied, expected: to - from, waits: 0 };
