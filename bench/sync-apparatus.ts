@@ -284,6 +284,21 @@ export function addedDelayReport(recs: Logs[], w: Window) {
 }
 
 /**
+ * Per receiver: the median delay of its audio (by the bench's truth: tone onsets played against
+ * captured) in the ON window minus that in the OFF window, ms. The audio is the stream alignment
+ * raises furthest (to the slowest video), so this is the delay alignment added as a listener has
+ * it; `addedDelayReport` is the synchronizer's own reckoning (its floored delay − what it takes for
+ * the natural delay), which can miss where it misjudged the natural delay.
+ */
+export function audioAddedByTruth(pub: Logs, recs: Logs[], on: Window, off: Window) {
+  return recs.map((r) => {
+    const audio = pairSeries(pub, r).audio;
+    const [a, b] = [on, off].map((w) => inWindow(audio, w).map((x) => x.d));
+    return a!.length && b!.length ? round(median(a!) - median(b!)) : null;
+  });
+}
+
+/**
  * Per receiver and video kind, over the window: the median of (the delay the synchronizer measured
  * for a presented frame − the delay the bench read from its pixels), ms. Within a few ms when the
  * apparatus and the app agree (−1 to −5 in 48 runs); one run right after a CI run (load 4) read the

@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
-import { addedDelayReport, clockReport, probeAgreementReport, videoFreezeReport, convergence, firstInSync, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
+import { addedDelayReport, audioAddedByTruth, clockReport, probeAgreementReport, videoFreezeReport, convergence, firstInSync, openSyncRoom, pairReport, pairSeries, runWithChat, sleep, SYNC_CHROMIUM_EXTRA_ARGS, BENCH_CLOCK_SKEW, BENCH_HOLDS } from './sync-apparatus';
 import { cameraLateFrames, presentationStepReport } from './sync-presentation';
 
 const RECEIVERS = Number(process.env.BENCH_SYNC_RECEIVERS ?? 2);
@@ -96,7 +96,9 @@ async function main() {
           skewMsAudioViaWebAudio: { off: offPairs.webAudioPath, on: onPairs.webAudioPath },
           clockOffsetErrorMs: clockOn,
           convergence: { afterJoin: joinConv, afterScreenShare: screenConv },
-          alignment: added,
+          // addedMs: the synchronizer's own reckoning of the delay it adds; audioAddedMsByTruth, per
+          // receiver: its audio's median delay on − off, as a listener has it.
+          alignment: { ...added, audioAddedMsByTruth: audioAddedByTruth(pub, recs, on, off) },
           // Per receiver: video freezes Chromium counted over the whole run, and key frames it asked for.
           videoFreezes: videoFreezeReport(recs),
           // Per receiver, ON window: median (synchronizer's measured video delay − the pixels'), ms.
