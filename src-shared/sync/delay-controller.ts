@@ -156,13 +156,11 @@ export class DelayController {
     const R = this.reference(T, now);
     const waitingForJoin = [...this.streams.values()].some((s) => s.natural === null && now - s.firstSampleAt < o.joinWaitMs);
     const decisions: StreamDecision[] = [];
-    const delays = new Map<string, number | null>();
     const measuredDelays: MeasuredDelay[] = [];
     let late = false;
     for (const [id, s] of this.streams) {
       const recent = s.recentDelays(now);
       const delay = s.natural === null || recent.length === 0 ? null : median(recent);
-      delays.set(id, delay);
       measuredDelays.push({ stream: id, delayMs: delay, se: delay === null ? 0 : medianStandardError(recent) });
       let phase: StreamPhase;
       if (s.natural === null || s.estimate === null || T === null || R === null) {
@@ -189,7 +187,7 @@ export class DelayController {
       decisions.push({ stream: id, targetMs: s.applied, baseMs: s.natural, delayMs: delay, phase });
     }
 
-    const skews = pairSkews(delays);
+    const skews = pairSkews(new Map(measuredDelays.map((d) => [d.stream, d.delayMs])));
     const state = this.stateJudge.judge(measuredDelays, late, o.syncToleranceMs);
     return {
       state,
