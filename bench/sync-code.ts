@@ -46,7 +46,7 @@ export interface SyncLogs {
   webAudioOnsets: { at: number; f: number }[];
   chats: { text: string; at: number; mediaTime: number | null }[];
   clock: { at: number; err: number; bound: number }[];
-  sync: { at: number; state: string; added: number; delays: Record<string, number | null>; targets: Record<string, number> }[];
+  sync: { at: number; state: string; added: number; delays: Record<string, number | null>; targets: Record<string, number>; arrivals: Record<string, number | null> }[];
   events: { at: number; what: string }[];
   /** Every delay sample the aligner fed its controller (kind, truth-clock time, delay ms). */
   samples: { kind: string; at: number; d: number }[];

@@ -264,6 +264,7 @@ const api = {
         added: out?.addedDelayMs ?? 0,
         delays: Object.fromEntries(stats.streams.map((s) => [s.kind, s.delayMs])),
         targets: Object.fromEntries(stats.streams.map((s) => [s.kind, s.targetMs])),
+        arrivals: Object.fromEntries(stats.streams.map((s) => [s.kind, s.arrivalMs])),
       });
     }, 100);
   },

@@ -3,7 +3,9 @@
  * our server on loopback (apparatus: bench/sync-apparatus.ts, bench/sync-page.browser.ts). One
  * publisher (time-coded canvas camera + screen, tone pulses, chat with mediaTime) and
  * BENCH_SYNC_RECEIVERS receivers (default 2; receiver 2's clock +3.7 s, +200 ppm). Perturbations:
- * screen +150 ms, camera +80 ms ± 30 ms (held in the receive transforms after the stamps are read).
+ * screen +150 ms, camera +80 ms ± 30 ms, held in the receive transforms after the stamps are read;
+ * with BENCH_SYNC_HOLD_SIDE=send, in the publisher's transforms after stamping instead, so that the
+ * path before arrival is slow (as a network's one-way delay is) and the jitter buffers see the holds.
  *
  * Timeline: receivers join (sync on) → join convergence → screen share starts → its convergence →
  * ON window (BENCH_SYNC_SECONDS, default 30, after BENCH_SYNC_WARMUP_S, default 2) → sync turned off →
@@ -21,11 +23,12 @@ const RECEIVERS = Number(process.env.BENCH_SYNC_RECEIVERS ?? 2);
 const SECONDS = Number(process.env.BENCH_SYNC_SECONDS ?? 30);
 const WARMUP_S = Number(process.env.BENCH_SYNC_WARMUP_S ?? 2);
 const OBSERVE_S = Number(process.env.BENCH_SYNC_OBSERVE_S ?? 6);
+const HOLD_SIDE = process.env.BENCH_SYNC_HOLD_SIDE === 'send' ? 'send' : 'recv';
 
 async function main() {
   const load0 = loadavg();
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...SYNC_CHROMIUM_EXTRA_ARGS], headless: true });
-  const room = await openSyncRoom(browser, { receivers: RECEIVERS, skewedReceiver: RECEIVERS - 1, enabled: true });
+  const room = await openSyncRoom(browser, { receivers: RECEIVERS, skewedReceiver: RECEIVERS - 1, enabled: true, holdSide: HOLD_SIDE });
   try {
     await sleep(OBSERVE_S * 1000);
     const screenAt = await room.truthNow();
@@ -80,7 +83,7 @@ async function main() {
         {
           bench: 'sync',
           machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, chromium: browser.version(), loadavgStart: load0.map((x) => Math.round(x * 100) / 100), loadavgEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
-          setup: { receivers: RECEIVERS, seconds: SECONDS, warmupS: WARMUP_S, holds: BENCH_HOLDS, skewedReceiver: { index: RECEIVERS - 1, ...BENCH_CLOCK_SKEW }, skewSign: 'delay(first) − delay(second), ms; chat: shown − (its media moment as played by the audio)' },
+          setup: { receivers: RECEIVERS, seconds: SECONDS, warmupS: WARMUP_S, holds: BENCH_HOLDS, holdSide: HOLD_SIDE, skewedReceiver: { index: RECEIVERS - 1, ...BENCH_CLOCK_SKEW }, skewSign: 'delay(first) − delay(second), ms; chat: shown − (its media moment as played by the audio)' },
           skewMs: {
             cameraAudio: { off: offPairs.cameraAudio, on: onPairs.cameraAudio },
             screenAudio: { off: offPairs.screenAudio, on: onPairs.screenAudio },

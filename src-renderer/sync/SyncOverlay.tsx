@@ -44,6 +44,7 @@ export function SyncOverlay({ stats }: { stats: SyncStats }) {
             <tr>
               <th>stream</th>
               <th>delay</th>
+              <th>path</th>
               <th>added</th>
             </tr>
           </thead>
@@ -52,6 +53,7 @@ export function SyncOverlay({ stats }: { stats: SyncStats }) {
               <tr key={s.key} data-testid="sync-stream" data-key={s.key} data-kind={s.kind}>
                 <td>{s.key}</td>
                 <td>{formatMs(s.delayMs)}</td>
+                <td>{formatMs(s.arrivalMs)}</td>
                 <td>{formatMs(s.targetMs)}</td>
               </tr>
             ))}

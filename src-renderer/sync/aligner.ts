@@ -206,6 +206,10 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     if (disposed) return;
     for (const t of tracked.values()) startProbe(t); // receivers registered after the stream event
     recovery.check();
+    for (const t of tracked.values()) {
+      const arrival = t.entryId ? capture.arrivalDelay(t.entryId) : null;
+      if (arrival !== null) controller.setArrivalDelay(t.key, arrival);
+    }
     const out = controller.update(now());
     last = out;
     for (const key of out.removed) {
@@ -323,6 +327,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
         kind: t.kind,
         delayMs: decisions.get(t.key)?.delayMs ?? null,
         targetMs: enabled ? (decisions.get(t.key)?.targetMs ?? 0) : 0,
+        arrivalMs: t.entryId ? capture.arrivalDelay(t.entryId) : null,
       }));
       // Pair names by kind when one publisher is on stage ("screen-audio"), by key otherwise.
       const byKind = new Set(streams.map((s) => s.kind)).size === streams.length;

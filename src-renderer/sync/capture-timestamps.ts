@@ -12,6 +12,7 @@ import type { StreamKind } from '../rtc/peer-plan';
 import { startCaptureWorker, type CaptureRecord, type CaptureWorkerIn, type FrameHolds } from './capture-worker';
 import type { CaptureKind } from './capture-trailer';
 import type { SessionClockLike } from './sync-contracts';
+import { median } from '../../src-shared/sync/robust-stats';
 
 export interface PeerConnectionInfo {
   initiator: boolean;
@@ -31,9 +32,13 @@ interface CaptureLog {
   /** rtp → capture session time, insertion ordered, bounded. */
   byRtp: Map<number, number>;
   last: { rtp: number; capture: number } | null;
+  /** Capture-to-arrival delays of the latest frames, ms, oldest first, bounded. */
+  arrivals: number[];
 }
 
 const LOG_SIZE = 600;
+/** How many of a receiver's latest frames its capture-to-arrival delay is the median of. */
+const ARRIVAL_FRAMES = 61;
 
 type ScriptTransformCtor = new (worker: Worker, options?: unknown) => unknown;
 
@@ -130,6 +135,13 @@ export class CaptureTimestamps {
     return best.capture + ((rtp - best.rtp) | 0) / 48;
   }
 
+  /** How long a receiver's media takes from capture to reaching its transform, before its jitter
+   *  buffer (the median over its latest frames), ms; null before any such frame. */
+  arrivalDelay(entryId: string): number | null {
+    const a = this.logs.get(entryId)?.arrivals;
+    return a && a.length ? median(a) : null;
+  }
+
   /** Kind carried by the stamps seen on a receiver (null before the first stamped frame). */
   kindOf(entryId: string): CaptureKind | null {
     return this.logs.get(entryId)?.kind ?? null;
@@ -188,7 +200,7 @@ export class CaptureTimestamps {
     this.o.onArrival?.(r.id);
     let log = this.logs.get(r.id);
     if (!log) {
-      log = { kind: r.kind, byRtp: new Map(), last: null };
+      log = { kind: r.kind, byRtp: new Map(), last: null, arrivals: [] };
       this.logs.set(r.id, log);
     }
     log.kind = r.kind;
@@ -196,5 +208,9 @@ export class CaptureTimestamps {
     log.byRtp.set(r.rtp, r.capture);
     log.last = { rtp: r.rtp, capture: r.capture };
     if (log.byRtp.size > LOG_SIZE) log.byRtp.delete(log.byRtp.keys().next().value!);
+    if (Number.isFinite(r.arrival)) {
+      log.arrivals.push(r.arrival - r.capture);
+      if (log.arrivals.length > ARRIVAL_FRAMES) log.arrivals.shift();
+    }
   }
 }

@@ -9,7 +9,7 @@
  *     from the capture timestamp, so capture = rtp/90 + c, with c taken from the frames that reached
  *     this transform fastest over the last 2 s (rtp-capture-clock.ts).
  * Receiver side (options {side:'recv', id}): reads and strips the trailer, posts {id, kind, rtp,
- * capture} to the page, then passes the frame on. For tests and the benchmark only, a receiver can
+ * capture, arrival} to the page, then passes the frame on. For tests and the benchmark only, a receiver can
  * be told to hold frames of a kind (delay ± jitter, order kept): a perturbation applied after the
  * timestamps were attached, as a slow path would. Holds act in every transform of the worker, send
  * side (after the stamp is appended: the receiver's jitter buffer then sees the jitter on the wire,
@@ -44,6 +44,9 @@ export interface CaptureRecord {
   kind: 'audio' | 'camera' | 'screen';
   rtp: number;
   capture: number;
+  /** Session time at which the frame reached the receiver's transform (NaN before the page sent
+   *  the session clock's offset). */
+  arrival: number;
 }
 
 /** Runs inside the worker. Self-contained: it gets the trailer codec and the RTP capture clock as arguments. */
@@ -150,7 +153,7 @@ function captureWorkerMain(append: typeof appendCaptureTrailer, read: typeof rea
           kind = KINDS[trailer.kindCode] ?? null;
           frame.data = frame.data.slice(0, trailer.payloadBytes);
           const rtp = frame.getMetadata().rtpTimestamp;
-          if (kind && typeof rtp === 'number') scope.postMessage({ type: 'capture', id, kind, rtp: rtp >>> 0, capture: trailer.captureSessionMs });
+          if (kind && typeof rtp === 'number') scope.postMessage({ type: 'capture', id, kind, rtp: rtp >>> 0, capture: trailer.captureSessionMs, arrival: epoch() + sessionMinusEpoch });
         }
         if (kind && drops.has(kind) && frame.type === 'delta') {
           drops.delete(kind);

@@ -30,8 +30,9 @@ export type SyncIndicatorState = 'inSync' | 'aligning' | 'degraded' | 'off';
 
 export interface SyncStats {
   state: SyncIndicatorState;
-  /** Per stream (publisherId:kind) measured presentation delay and applied jitterBufferTarget. */
-  streams: { key: string; kind: 'audio' | 'camera' | 'screen'; delayMs: number | null; targetMs: number }[];
+  /** Per stream (publisherId:kind) measured presentation delay, applied jitterBufferTarget, and how
+   *  long its media takes from capture to arriving here (before the jitter buffer). */
+  streams: { key: string; kind: 'audio' | 'camera' | 'screen'; delayMs: number | null; targetMs: number; arrivalMs: number | null }[];
   /** Current skews between stream pairs, ms (positive: first is later). */
   skews: { pair: string; skewMs: number }[];
   clockErrorBoundMs: number;

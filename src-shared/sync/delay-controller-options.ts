@@ -54,6 +54,11 @@ export interface DelayControllerOptions {
    *  max(natural, target + offset): see stream-delay-model.ts). The aligner passes the audio sink
    *  latency for audio. */
   offsetPriorMs?: { audio: number; video: number };
+  /** How much capture-to-arrival delay offsetPriorMs includes, by kind, ms: what the priors were
+   *  measured with on loopback (bench:sync: audio 21 ms, its 20 ms packets included; camera 10,
+   *  screen 15–21), with a few ms to spare. A stream whose frames are measured to take longer to
+   *  arrive (setArrivalDelay) has its prior raised by the difference. */
+  assumedArrivalMs?: { audio: number; video: number };
 }
 
 /**
@@ -86,5 +91,6 @@ export function resolveOptions(opts: DelayControllerOptions): Required<DelayCont
     audioLateMs: opts.audioLateMs ?? 8,
     followAimWhileRamping: opts.followAimWhileRamping ?? true,
     offsetPriorMs: opts.offsetPriorMs ?? { audio: 0, video: 0 },
+    assumedArrivalMs: opts.assumedArrivalMs ?? { audio: 25, video: 20 },
   };
 }

@@ -244,6 +244,27 @@ describe('DelayController', () => {
     expect(c.update(10).streams).toEqual([]);
   });
 
+  it('a slow network path: the offset priors follow the measured capture-to-arrival delay, so a floor lands where aimed and the pace does not climb', () => {
+    // 90 ms from capture to arrival, where loopback's 10 (camera) and 21 (audio) ms are what the
+    // priors were measured with: a floor sets a stream's delay 70–80 ms later than they predict. The
+    // camera is the slowest stream, wandering ±10 ms with ±8 ms of measurement noise, so its first
+    // floor (at its own upper end) is expected to move it by less than its noise: landing 80 ms
+    // higher read as its own rise, and the pace went to it (bench:sync with an 80 ms path before
+    // arrival: the camera 99 → 199 → 299 ms).
+    for (const seed of [1, 2, 3]) {
+      const arrivalMs = 90;
+      const streams: SimStream[] = [
+        { id: 'audio', base: 120, periodMs: 20, offset: 35 + (arrivalMs - 21), arrivalMs },
+        { id: 'camera', base: 200, offset: 5 + (arrivalMs - 10), periodMs: 33, jitter: 8, wanderMs: 10, arrivalMs },
+      ];
+      const sim = simulate(streams, 15_000, {}, CHROMIUM, seed);
+      expect(sim.last.targetDelayMs!, `seed ${seed}: the pace`).toBeLessThan(225);
+      expect(sim.maxAdded, `seed ${seed}: most delay added`).toBeLessThan(110);
+      expect(sim.convergedAfter(0), `seed ${seed}`).toBeLessThan(3_500);
+      expect(sim.last.state).toBe('inSync');
+    }
+  });
+
   it('property: added delay stays within the cap and streams within the cap end up within 20 ms', () => {
     fc.assert(
       fc.property(

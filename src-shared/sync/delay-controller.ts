@@ -9,8 +9,10 @@
  *
  * The plant (measured in Chromium 156, see stream-delay-model.ts): a target is a floor, not an
  * addition: delay_s = max(natural_s, target_s + offset_s). Each stream's model learns natural and
- * offset from how its delay answers a change; until then the offset is a prior per kind, or the
- * offset learnt for the same stream id before it went away (a publisher rebuilding its connection).
+ * offset from how its delay answers a change; until then the offset is a prior per kind (raised by
+ * how much longer than on loopback the stream's media is measured to take to arrive: see
+ * setArrivalDelay), or the offset learnt for the same stream id before it went away (a publisher
+ * rebuilding its connection).
  *
  * Control law (at each update):
  *   T        = max_s high_s                    the slowest stream sets the pace: high_s is the upper
@@ -96,6 +98,10 @@ export class DelayController {
    *  publisher rebuilt its connection, e.g. after an ICE failure) starts from what was learnt about
    *  its receiver's plant (audio sink, jitter-buffer band) instead of the prior. */
   private readonly learntOffsets = new Map<string, number>();
+  /** Each stream's measured capture-to-arrival delay, ms (see setArrivalDelay). */
+  private readonly arrivalDelays = new Map<string, number>();
+  /** The streams whose offset prior is their kind's, not one learnt before they went away. */
+  private readonly kindPriors = new Set<string>();
   private readonly pace = new Pace();
   private readonly stateJudge = new SyncStateJudge();
 
@@ -112,12 +118,29 @@ export class DelayController {
     let s = this.streams.get(stream);
     if (!s) {
       const o = this.o;
-      const prior = this.learntOffsets.get(stream) ?? (o.isAudio(stream) ? o.offsetPriorMs.audio : o.offsetPriorMs.video);
+      const learnt = this.learntOffsets.get(stream);
+      if (learnt === undefined) this.kindPriors.add(stream);
+      const prior = learnt ?? this.kindPrior(stream);
       const options = { windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, framesAboveFloor: !o.isAudio(stream) };
       s = new StreamDelayModel(options, at, prior);
       this.streams.set(stream, s);
     }
     s.add(at, delayMs);
+  }
+
+  /**
+   * How long a stream's media takes from capture to its arrival at this receiver (the median over
+   * its recent frames), ms. The offset priors assume loopback's (assumedArrivalMs); on a slower path
+   * a floor sets the delay that much later than they predict. Left at the prior, a floor placed
+   * where a stream already plays lands that much above it, which the model cannot tell from the
+   * stream's own rise beyond OFFSET_EXCESS_MAX_MS: with 80 ms of path delay in bench:sync, a camera
+   * floored at the pace was shown 85 ms above it, read as its own delay, and the pace was raised to
+   * it, twice (the camera 99 → 199 → 299 ms, the audio raised after it).
+   */
+  setArrivalDelay(stream: string, ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    this.arrivalDelays.set(stream, ms);
+    if (this.kindPriors.has(stream)) this.streams.get(stream)?.setOffsetPrior(this.kindPrior(stream));
   }
 
   /** The display's refresh interval as measured by the renderer, ms: sizes the video deadband. */
@@ -205,6 +228,17 @@ export class DelayController {
     const s = this.streams.get(stream);
     if (s?.offsetLearnt) this.learntOffsets.set(stream, s.offset);
     this.streams.delete(stream);
+    this.kindPriors.delete(stream);
+    this.arrivalDelays.delete(stream);
+  }
+
+  /** A stream's offset prior from its kind, raised by how much longer than assumed its media takes
+   *  to arrive. */
+  private kindPrior(stream: string): number {
+    const o = this.o;
+    const kind = o.isAudio(stream) ? 'audio' : 'video';
+    const arrival = this.arrivalDelays.get(stream) ?? o.assumedArrivalMs[kind];
+    return o.offsetPriorMs[kind] + Math.max(0, arrival - o.assumedArrivalMs[kind]);
   }
 
   /**

@@ -43,6 +43,22 @@ describe('StreamDelayModel', () => {
     expect(b.offset).toBeCloseTo(66, 0);
   });
 
+  it('a better offset prior is taken until the offset is learnt, and not after', () => {
+    // The prior assumed a fast path; the stream's frames are measured to take 85 ms longer to arrive.
+    const m = new StreamDelayModel(OPTIONS, 0, 5);
+    feed(m, 0, 2_000, () => 100, 33);
+    m.setOffsetPrior(90);
+    expect(m.offset).toBe(90);
+    expect(m.predict(110)).toBe(200);
+    m.apply(110, 2_000); // the plant gives 110 + 90: the floor binds with the offset the prior said
+    feed(m, 2_000, 5_000, (t) => Math.min(200, 100 + (t - 2_000) / 10), 33);
+    expect(m.binding).toBe(true);
+    expect(m.offsetLearnt).toBe(true);
+    expect(m.offset).toBeCloseTo(90, 0);
+    m.setOffsetPrior(20);
+    expect(m.offset).toBeCloseTo(90, 0);
+  });
+
   it('a lowered floor the delay stays clearly above was released: the natural delay is learnt, not a new offset', () => {
     const m = new StreamDelayModel(OPTIONS, 0, 46);
     feed(m, 0, 2_000, () => 100);

@@ -14,7 +14,8 @@
  * learns from how the delay answers a change of target: when a raise moved the delay, the floor
  * binds (offset = delay − target); when it did not, the stream is still at its natural delay and
  * the offset is at most natural − target. Until a stream has been moved, its offset is a prior
- * (its kind's typical value, see DelayController options).
+ * (its kind's typical value, raised by the stream's measured capture-to-arrival delay beyond
+ * loopback's: see DelayController.setArrivalDelay).
  *
  * The natural delay also moves on its own while a target is set (NetEq grows its buffer after a
  * burst of jitter; a network path changes). At a constant target the floor stays put (target +
@@ -25,6 +26,7 @@
  * drifting 110 → 145 ms at a constant target while the camera stayed at 120).
  */
 import { blockStandardError, median, quantile, robustSigma, trimmedMean } from './robust-stats';
+import { onStep, runsAt } from './video-steps';
 
 /** The span over which a ramp still in progress is looked for, ms: at 30 ms/s (below the slowest
  *  average seen) it moves the median by more than the 5 ms response tolerance. */
@@ -105,11 +107,18 @@ export class StreamDelayModel {
   constructor(
     private readonly o: StreamModelOptions,
     at: number,
-    offsetPrior: number,
+    private offsetPrior: number,
   ) {
     this.firstSampleAt = at;
     this.lastSampleAt = at;
     this.offset = offsetPrior;
+  }
+
+  /** A better prior for the offset (e.g. from the stream's measured capture-to-arrival delay): taken
+   *  while the offset is still the prior, neither learnt nor bounded by an answer. */
+  setOffsetPrior(prior: number): void {
+    if (!this.offsetLearnt && this.offset === this.offsetPrior) this.offset = prior;
+    this.offsetPrior = prior;
   }
 
   add(at: number, delay: number): void {
@@ -370,27 +379,4 @@ export class StreamDelayModel {
     this.settleAt = now + (Math.abs(to - from) * 1000) / this.o.slewMsPerS;
     return true;
   }
-}
-
-/** Whether a delay is shown at the step `level` (within an eighth of a step: in bench:sync frames sit
- *  within ±1 ms of theirs). */
-const onStep = (delay: number, level: number, step: number) => Math.abs(delay - level) <= step / 8;
-
-/**
- * How many separate runs, in time order, the delays at the step `level` form. A floor
- * on the edge between two steps (or a render time on it) splits frames one by one, as each frame's
- * render time falls either side; a renderer showing every frame a step later for a moment makes one
- * run. That happened to both videos of a receiver at once in bench:sync (a 30 fps frame later for
- * 0.5 s, their jitter buffers' delay unchanged), and read as a split it moved both floors and raised
- * the pace a frame for good: every stream moved, audio by a time-stretch, for nothing.
- */
-function runsAt(delays: readonly number[], level: number, step: number): number {
-  let runs = 0;
-  let inRun = false;
-  for (const d of delays) {
-    const at = onStep(d, level, step);
-    if (at && !inRun) runs++;
-    inRun = at;
-  }
-  return runs;
 }

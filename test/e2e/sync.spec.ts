@@ -48,6 +48,15 @@ test('synchronizer: removes the 150 ms screen delay against audio (skew p95 on v
     expect(off.screenAudio.absP95!).toBeGreaterThan(40);
     expect(on.screenAudio.absP95!).toBeLessThan(40);
     expect(on.screenAudio.absP95!).toBeLessThan(off.screenAudio.absP95! - 30);
+    // Each stream's capture-to-arrival delay (which raises the offset priors on a slow path) is
+    // read where its frames reach the receive transform, before the 150 ms hold the bench applies
+    // there: loopback's 10–21 ms.
+    const arrivals = rec.sync.filter((x) => x.at >= onFrom && x.at < onTo).map((x) => x.arrivals);
+    for (const kind of ['audio', 'camera', 'screen']) {
+      const last = arrivals.at(-1)?.[kind];
+      expect(last, `${kind}: capture-to-arrival measured`).toBeGreaterThan(0);
+      expect(last!, `${kind}: capture-to-arrival on loopback, the hold not counted`).toBeLessThan(60);
+    }
   } finally {
     await room?.close();
     await browser.close();

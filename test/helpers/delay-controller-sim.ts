@@ -44,6 +44,9 @@ export interface SimStream {
   /** Active over [from, to) of simulated time. */
   from?: number;
   to?: number;
+  /** Capture-to-arrival delay the receiver measures on this stream's frames, ms, told to the
+   *  controller at every update (setArrivalDelay); by default the controller is told nothing. */
+  arrivalMs?: number;
   /** Probability that a measurement is lost; probability and size of an outlier. */
   loss?: number;
   spikeP?: number;
@@ -133,6 +136,7 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
       }
     }
     if (t % 50 === 0) {
+      for (const s of streams) if (s.arrivalMs !== undefined && active(s, t)) c.setArrivalDelay(s.id, s.arrivalMs);
       const out = c.update(t);
       for (const d of out.streams) {
         applied[d.stream] = d.targetMs;
