@@ -37,8 +37,12 @@ interface CaptureLog {
 }
 
 const LOG_SIZE = 600;
-/** How many of a receiver's latest frames its capture-to-arrival delay is the median of. */
+/** How many of a receiver's latest frames its capture-to-arrival delay is the median of, and how
+ *  many it needs first: a stream's first frames come late (bench:sync, loopback: a camera's first
+ *  frame 92 ms after capture against 10–16 after that, a screen's first 30–32 against 12–18), and a
+ *  median of those few raised the offset priors just when they are used. */
 const ARRIVAL_FRAMES = 61;
+const ARRIVAL_MIN_FRAMES = 15;
 
 type ScriptTransformCtor = new (worker: Worker, options?: unknown) => unknown;
 
@@ -136,10 +140,10 @@ export class CaptureTimestamps {
   }
 
   /** How long a receiver's media takes from capture to reaching its transform, before its jitter
-   *  buffer (the median over its latest frames), ms; null before any such frame. */
+   *  buffer (the median over its latest frames), ms; null until enough frames have arrived. */
   arrivalDelay(entryId: string): number | null {
     const a = this.logs.get(entryId)?.arrivals;
-    return a && a.length ? median(a) : null;
+    return a && a.length >= ARRIVAL_MIN_FRAMES ? median(a) : null;
   }
 
   /** Kind carried by the stamps seen on a receiver (null before the first stamped frame). */
