@@ -100,8 +100,6 @@ export class DelayController {
   private readonly learntOffsets = new Map<string, number>();
   /** Each stream's measured capture-to-arrival delay, ms (see setArrivalDelay). */
   private readonly arrivalDelays = new Map<string, number>();
-  /** The streams whose offset prior is their kind's, not one learnt before they went away. */
-  private readonly kindPriors = new Set<string>();
   private readonly pace = new Pace();
   private readonly stateJudge = new SyncStateJudge();
 
@@ -118,9 +116,7 @@ export class DelayController {
     let s = this.streams.get(stream);
     if (!s) {
       const o = this.o;
-      const learnt = this.learntOffsets.get(stream);
-      if (learnt === undefined) this.kindPriors.add(stream);
-      const prior = learnt ?? this.kindPrior(stream);
+      const prior = this.learntOffsets.get(stream) ?? this.kindPrior(stream);
       const options = { windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, framesAboveFloor: !o.isAudio(stream) };
       s = new StreamDelayModel(options, at, prior);
       this.streams.set(stream, s);
@@ -140,7 +136,9 @@ export class DelayController {
   setArrivalDelay(stream: string, ms: number): void {
     if (!Number.isFinite(ms)) return;
     this.arrivalDelays.set(stream, ms);
-    if (this.kindPriors.has(stream)) this.streams.get(stream)?.setOffsetPrior(this.kindPrior(stream));
+    // A stream that started from an offset learnt before it went away keeps that one (entries are
+    // only added when a stream is forgotten, so a live stream's entry is the one it started from).
+    if (!this.learntOffsets.has(stream)) this.streams.get(stream)?.setOffsetPrior(this.kindPrior(stream));
   }
 
   /** The display's refresh interval as measured by the renderer, ms: sizes the video deadband. */
@@ -228,7 +226,6 @@ export class DelayController {
     const s = this.streams.get(stream);
     if (s?.offsetLearnt) this.learntOffsets.set(stream, s.offset);
     this.streams.delete(stream);
-    this.kindPriors.delete(stream);
     this.arrivalDelays.delete(stream);
   }
 
