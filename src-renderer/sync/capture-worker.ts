@@ -10,10 +10,10 @@
  *     this transform fastest over the last 2 s (rtp-capture-clock.ts).
  * Receiver side (options {side:'recv', id}): reads and strips the trailer, posts {id, kind, rtp,
  * capture, arrival} to the page, then passes the frame on. For tests and the benchmark only, a
- * receiver can be told to hold frames of a kind (delay ± jitter, order kept): a perturbation applied after the
- * timestamps were attached, as a slow path would. Holds act in every transform of the worker, send
- * side (after the stamp is appended: the receiver's jitter buffer then sees the jitter on the wire,
- * as with a real slow path) and receive side (after the stamp is read).
+ * receiver can be told to hold frames of a kind (delay ± jitter, order kept): a perturbation
+ * applied after the timestamps were attached, as a slow path would. Holds act in every transform of
+ * the worker, send side (after the stamp is appended: the receiver's jitter buffer then sees the
+ * jitter on the wire, as with a real slow path) and receive side (after the stamp is read).
  *
  * The page can ask a receiver's sender for a key frame ({type:'keyframe', id}: the transformer's
  * sendKeyFrameRequest(), a PLI): see freeze-recovery.ts. For tests only, it can have a receiver lose
