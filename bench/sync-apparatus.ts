@@ -76,6 +76,8 @@ export interface RoomOptions {
    *  publisher after stamping, which disturbs congestion control and libwebrtc's own A/V sync). */
   holds?: Record<string, { delayMs: number; jitterMs?: number }>;
   holdSide?: 'send' | 'recv';
+  /** Also time the audio through WebAudio analysis graphs (sync-audio.browser.ts); default off. */
+  webAudio?: boolean;
 }
 
 export async function openSyncRoom(browser: Browser, opts: RoomOptions): Promise<SyncRoom> {
@@ -100,7 +102,7 @@ export async function openSyncRoom(browser: Browser, opts: RoomOptions): Promise
     const publisher = await open('publisher', host);
     const holds = opts.holds ?? BENCH_HOLDS;
     const holdSide = opts.holdSide ?? 'recv';
-    await publisher.eval(`window.__sync.start(${JSON.stringify({ role: 'publisher', holds: holdSide === 'send' ? holds : undefined })})`);
+    await publisher.eval(`window.__sync.start(${JSON.stringify({ role: 'publisher', holds: holdSide === 'send' ? holds : undefined, webAudio: opts.webAudio })})`);
     await publisher.eval('window.__sync.waitSynced()');
     await publisher.eval('window.__sync.goLive()');
     if (opts.screenFirst) await publisher.eval('window.__sync.startScreen()');
@@ -108,7 +110,7 @@ export async function openSyncRoom(browser: Browser, opts: RoomOptions): Promise
     for (let i = 0; i < opts.receivers; i++) {
       const user = await newUser(server.url, `Sync Viewer ${i + 1}`);
       const page = await open(`receiver${i + 1}`, user);
-      const start = { role: 'receiver', enabled: opts.enabled, holds: holdSide === 'recv' ? holds : undefined, clockSkew: i === opts.skewedReceiver ? BENCH_CLOCK_SKEW : undefined };
+      const start = { role: 'receiver', enabled: opts.enabled, holds: holdSide === 'recv' ? holds : undefined, clockSkew: i === opts.skewedReceiver ? BENCH_CLOCK_SKEW : undefined, webAudio: opts.webAudio };
       await page.eval(`window.__sync.start(${JSON.stringify(start)})`);
       receivers.push(page);
     }

@@ -13,8 +13,9 @@
  * on its own). What is independent of the aligner: which sample is the onset, matched to the emitted
  * pulse by truth time, against the aligner's RTP-timestamp → capture-time mapping.
  *
- * The same onsets detected through a WebAudio MediaStreamSource are logged too (`webAudioOnsets`):
- * that path is another consumer of the track, and its timing describes the analysis graph rather
+ * With BENCH_SYNC_WEBAUDIO=1 the same onsets detected through a WebAudio MediaStreamSource are
+ * logged too (`webAudioOnsets`; off by default, as each analysis graph is one more real-time audio
+ * thread on the bench machine's cores). That path is another consumer of the track, and its timing describes the analysis graph rather
  * than the element: with the analysis context's base latency at 10 ms it read ~10 ms earlier than
  * the element path, at 21 ms ('playback') ~33 ms later, and its FIFO phase changes run to run.
  */
@@ -122,7 +123,7 @@ function detectInGraph(c: AudioContext, source: AudioNode, onOnset: (o: Onset) =
  * Publisher: the pulse train as an audio track. `onCaptured` gets each pulse when it enters the track
  * (its samples' capture time, as a microphone's would be); `onWebAudio` when the context plays it.
  */
-export async function pulseTrack(onCaptured: (o: Onset) => void, onWebAudio: (o: Onset) => void, note: (what: string) => void): Promise<MediaStreamTrack> {
+export async function pulseTrack(onCaptured: (o: Onset) => void, onWebAudio: ((o: Onset) => void) | null, note: (what: string) => void): Promise<MediaStreamTrack> {
   const c = await audioContext();
   const osc = c.createOscillator();
   const gate = c.createGain();
@@ -130,7 +131,7 @@ export async function pulseTrack(onCaptured: (o: Onset) => void, onWebAudio: (o:
   osc.connect(gate);
   const dest = c.createMediaStreamDestination();
   gate.connect(dest);
-  detectInGraph(c, gate, onWebAudio);
+  if (onWebAudio) detectInGraph(c, gate, onWebAudio);
   osc.start();
   let k = Math.ceil(c.currentTime / PULSE_PERIOD_S) + 2;
   const schedule = () => {
@@ -156,16 +157,26 @@ interface AudioDataLike {
   copyTo(dest: Float32Array, opts: { planeIndex: number; format: 'f32-planar' }): void;
   close(): void;
 }
-declare const MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<AudioDataLike> };
+declare const MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<AudioDataLike>; discardedFrames?: number };
+
+/** Chunks the track processor may queue for a slow reader (it drops the oldest beyond that). */
+const CHUNK_QUEUE = 300;
 
 /**
  * Pulse onsets in the samples a track delivers to its sinks, each reported with the time its sample
  * was delivered (performance timeline, ms): a chunk's AudioData timestamp is its capture time for a
- * local track and its delivery time for a remote one, in µs on the performance timeline (`note`
- * records the read lag once, which checks that). Returns stop.
+ * local track and its delivery time for a remote one, in µs on the performance timeline. `note`
+ * records the read lag once, which checks that, and every 3000 chunks the gaps in their timestamps
+ * and the chunks the processor dropped. The queue is long (3 s) because the chunks are read on the
+ * page's main thread: a chunk dropped while it is busy and holding a pulse's onset would have that
+ * pulse heard late and misnamed (its frequency read from its tail), and matched to the wrong pulse,
+ * 250–750 ms off: seen a few times a run in bench:sync dumps while its receivers' main threads were
+ * busiest. Returns stop.
  */
 function detectInTrack(track: MediaStreamTrack, onOnset: (perfMs: number, f: number) => void, note: (what: string) => void): () => void {
-  const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+  const processor = new MediaStreamTrackProcessor({ track, maxBufferSize: CHUNK_QUEUE });
+  const reader = processor.readable.getReader();
+  const dropped = () => processor.discardedFrames ?? 'not reported';
   // Recent chunks (first frame index, timestamp): an onset is reported 20 ms after its sample.
   const chunks: { frame: number; perf: number; rate: number }[] = [];
   const timeOf = (frame: number) => {
@@ -175,6 +186,8 @@ function detectInTrack(track: MediaStreamTrack, onOnset: (perfMs: number, f: num
   let detector: InstanceType<typeof PulseDetector> | null = null;
   let frames = 0;
   let stopped = false;
+  let last: { perf: number; ms: number } | null = null;
+  let missing = 0;
   const lags: number[] = [];
   void (async () => {
     let buf = new Float32Array(0);
@@ -184,10 +197,14 @@ function detectInTrack(track: MediaStreamTrack, onOnset: (perfMs: number, f: num
       detector ??= new PulseDetector(value.sampleRate, (frame, hz) => onOnset(timeOf(frame), pulseIndex(hz)));
       if (buf.length !== value.numberOfFrames) buf = new Float32Array(value.numberOfFrames);
       value.copyTo(buf, { planeIndex: 0, format: 'f32-planar' });
-      chunks.push({ frame: frames, perf: value.timestamp / 1000, rate: value.sampleRate });
+      const perf = value.timestamp / 1000;
+      if (last && perf - last.perf > 1.5 * last.ms) missing += Math.round((perf - last.perf) / last.ms) - 1;
+      last = { perf, ms: (value.numberOfFrames / value.sampleRate) * 1000 };
+      chunks.push({ frame: frames, perf, rate: value.sampleRate });
       if (chunks.length > 16) chunks.shift();
-      lags.push(performance.now() - value.timestamp / 1000);
+      lags.push(performance.now() - perf);
       if (lags.length === 500) note(`${track.id.slice(0, 8)} audio chunk read lag ms: min ${Math.min(...lags).toFixed(2)} p50 ${lags.sort((x, y) => x - y)[250]!.toFixed(2)}`);
+      if (lags.length % 3000 === 0) note(`${track.id.slice(0, 8)} audio chunks after ${lags.length}: timestamp gaps ${missing}, dropped by the processor ${dropped()}`);
       detector.push(buf, frames);
       frames += value.numberOfFrames;
       value.close();
@@ -207,7 +224,8 @@ function detectInTrack(track: MediaStreamTrack, onOnset: (perfMs: number, f: num
 export interface AudioWatch {
   receiverOf(track: MediaStreamTrack): RTCRtpReceiver | null;
   onHeard(o: Onset): void;
-  onWebAudio(o: Onset): void;
+  /** null: no WebAudio analysis graph. */
+  onWebAudio: ((o: Onset) => void) | null;
   /** Diagnostics worth keeping with the logs (the chunk read lag, which checks the timestamp's timeline). */
   note(what: string): void;
 }
@@ -247,11 +265,13 @@ export function watchAudio(track: MediaStreamTrack, w: AudioWatch): () => void {
   };
   stops.push(detectInTrack(track, heard, w.note));
 
-  void audioContext().then((c) => {
-    if (stopped) return;
-    const src = c.createMediaStreamSource(new MediaStream([track]));
-    const node = detectInGraph(c, src, (o) => w.onWebAudio(o));
-    stops.push(() => (src.disconnect(), node.disconnect()));
-  });
+  const onWebAudio = w.onWebAudio;
+  if (onWebAudio)
+    void audioContext().then((c) => {
+      if (stopped) return;
+      const src = c.createMediaStreamSource(new MediaStream([track]));
+      const node = detectInGraph(c, src, onWebAudio);
+      stops.push(() => (src.disconnect(), node.disconnect()));
+    });
   return () => stops.forEach((s) => s());
 }

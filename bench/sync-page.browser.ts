@@ -9,9 +9,9 @@
  * publisher: camera and screen are canvases painting the (true) epoch time of each frame as a time
  *   code (sync-code.ts) on every other animation frame, captured with requestFrame() right after
  *   painting; audio is a train of tone pulses (sync-audio.browser.ts). Chat with mediaTime.
- * receiver: decodes the code of every presented frame (rVFC → drawImage → getImageData), detects
- *   the pulse onsets it plays (sync-audio.browser.ts: when its <audio> element plays them), records
- *   when each chat message is shown.
+ * receiver: decodes the code of every presented frame (rVFC → the frame's luma rows, decodeLuma),
+ *   detects the pulse onsets it plays (sync-audio.browser.ts: when its <audio> element plays them),
+ *   records when each chat message is shown (released by the room's own EventTimeline).
  *
  * Truth clock: the machine's wall clock with sub-ms precision (performance timeline + the median
  * of Date.now() − it), shared by all pages. Perturbations: receive-side frame holds (set after the
@@ -19,15 +19,15 @@
  */
 import type { JoinResponse } from '../src-shared/signaling-protocol';
 import type { IpcResult } from '../src-shared/ipc-contract';
-import { EventScheduler } from '../src-shared/sync/event-scheduler';
 import { PeerManager, type LocalStream, type RemoteMedia } from '../src-renderer/rtc/peer-manager';
 import { browserSignalDeps, SignalClient } from '../src-renderer/rtc/signal-client';
 import { createSimplePeerFactory } from '../src-renderer/rtc/simple-peer-link';
 import { SessionClock } from '../src-renderer/sync/session-clock';
 import { createMediaSync, type MediaSync } from '../src-renderer/sync/aligner';
+import { EventTimeline } from '../src-renderer/sync/event-timeline';
 import type { FrameHolds } from '../src-renderer/sync/capture-worker';
 import { pulseTrack, watchAudio } from './sync-audio.browser';
-import { codeCanvas, decodeFrom, mono, truthNow, truthOfPerf } from './sync-time-code.browser';
+import { codeCanvas, decodeFrom, decodeLuma, mono, truthNow, truthOfPerf } from './sync-time-code.browser';
 import { emptySyncLogs, type SyncLogs as Logs } from './sync-code';
 
 declare global {
@@ -61,13 +61,20 @@ function watchVideo(kind: 'camera' | 'screen', stream: MediaStream): () => void 
   canvas.height = kind === 'camera' ? 120 : 180;
   const g = canvas.getContext('2d', { willReadFrequently: true })!;
   let stopped = false;
+  // Reads finish in the order they were taken (logs.frames stays in presentation order).
+  let reads: Promise<void> = Promise.resolve();
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
     if (stopped) return;
-    const cap = decodeFrom(video, canvas, g);
+    const luma = decodeLuma(video);
+    const read = luma ? luma.catch(() => null) : Promise.resolve(decodeFrom(video, canvas, g));
     // The RTP timestamp names the frame the metadata is about; the pixels may be a newer one (see
     // matchedFrames in bench/sync-frames.ts).
     const rtp = (meta as VideoFrameCallbackMetadata & { rtpTimestamp?: number }).rtpTimestamp;
-    if (cap !== null) logs.frames.push({ kind, at: truthOfPerf(meta.expectedDisplayTime), cap, rtp: typeof rtp === 'number' ? rtp >>> 0 : null });
+    const at = truthOfPerf(meta.expectedDisplayTime);
+    reads = reads.then(async () => {
+      const cap = await read;
+      if (cap !== null) logs.frames.push({ kind, at, cap, rtp: typeof rtp === 'number' ? rtp >>> 0 : null });
+    });
     video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);
@@ -85,6 +92,9 @@ interface StartOptions {
   holds?: FrameHolds;
   /** This page's local clock under the SessionClock: + offsetMs, drifting driftPpm. */
   clockSkew?: { offsetMs: number; driftPpm: number };
+  /** Also time the audio through a WebAudio analysis graph (webAudioOnsets): off by default, since
+   *  each graph is one more real-time audio thread on the bench machine's cores. */
+  webAudio?: boolean;
 }
 
 let signal: SignalClient | null = null;
@@ -97,17 +107,15 @@ let screen: { stream: MediaStream; stop(): void } | null = null;
 const watching = new Map<string, () => void>();
 const connections = new Set<RTCPeerConnection>();
 let chatMode: 'scheduled' | 'arrival' = 'scheduled';
-const scheduler = new EventScheduler<string>({ maxHoldMs: 1_500 });
-let chatSeq = 0;
-
-function startChatRelease(): void {
-  setInterval(() => {
-    const media = sync?.clock.presentedMediaTime() ?? null;
-    const now = performance.now();
-    const out = scheduler.release(now, media ?? Number.POSITIVE_INFINITY);
+// The room's own release of timed chat (as room-controller.ts sets it up).
+const timeline = new EventTimeline<string>({
+  media: () => sync?.clock ?? null,
+  onRelease: (out) => {
     for (const r of out) logs.chats.push({ text: r.event.payload, at: truthNow(), mediaTime: r.event.mediaTime });
-  }, 4);
-}
+  },
+});
+let chatSeq = 0;
+let webAudioPath = false;
 
 /** Which kind each video track is (remote tracks as received, local ones as sent), for the RTP stats. */
 const videoKinds = new Map<string, 'camera' | 'screen'>();
@@ -173,7 +181,7 @@ function onRemoteMedia(publisherId: string, media: RemoteMedia<MediaStream>): vo
         watchAudio(audio, {
           receiverOf: (t) => [...connections].flatMap((pc) => pc.getReceivers()).find((r) => r.track === t) ?? null,
           onHeard: (o) => logs.onsets.push(o),
-          onWebAudio: (o) => logs.webAudioOnsets.push(o),
+          onWebAudio: webAudioPath ? (o) => logs.webAudioOnsets.push(o) : null,
           note: event,
         }),
       );
@@ -185,6 +193,7 @@ function onRemoteMedia(publisherId: string, media: RemoteMedia<MediaStream>): vo
 const api = {
   async start(opts: StartOptions): Promise<void> {
     const skew = opts.clockSkew;
+    webAudioPath = opts.webAudio ?? false;
     const t0 = mono();
     const localNow = skew ? () => mono() + skew.offsetMs + (mono() - t0) * skew.driftPpm * 1e-6 : mono;
     signal = new SignalClient(browserSignalDeps(async (): Promise<IpcResult<JoinResponse>> => ({ ok: true, value: await window.__syncTicket() })));
@@ -240,7 +249,7 @@ const api = {
           case 'chat.message':
             if (opts.role === 'publisher') break;
             if (chatMode === 'arrival' || m.mediaTime === undefined) logs.chats.push({ text: m.text, at: truthNow(), mediaTime: m.mediaTime ?? null });
-            else scheduler.push({ id: m.id, mediaTime: m.mediaTime, payload: m.text }, performance.now());
+            else timeline.push({ id: m.id, mediaTime: m.mediaTime, payload: m.text });
             break;
           default:
             break;
@@ -250,7 +259,6 @@ const api = {
     signal.start();
     await welcomed;
     event('welcome');
-    if (opts.role === 'receiver') startChatRelease();
     sampleRtpStats();
     setInterval(() => {
       if (!clock || !sync) return;
@@ -279,7 +287,7 @@ const api = {
 
   /** Publisher: camera (+ audio pulses) on. */
   async goLive(): Promise<void> {
-    const pulses = await pulseTrack((o) => logs.onsets.push(o), (o) => logs.webAudioOnsets.push(o), event);
+    const pulses = await pulseTrack((o) => logs.onsets.push(o), webAudioPath ? (o) => logs.webAudioOnsets.push(o) : null, event);
     const cam = codeCanvas(320, 240, 30);
     cameraStream = new MediaStream([pulses, cam.stream.getVideoTracks()[0]!]);
     videoKinds.set(cam.stream.getVideoTracks()[0]!.id, 'camera');

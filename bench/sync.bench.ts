@@ -24,11 +24,12 @@ const SECONDS = Number(process.env.BENCH_SYNC_SECONDS ?? 30);
 const WARMUP_S = Number(process.env.BENCH_SYNC_WARMUP_S ?? 2);
 const OBSERVE_S = Number(process.env.BENCH_SYNC_OBSERVE_S ?? 6);
 const HOLD_SIDE = process.env.BENCH_SYNC_HOLD_SIDE === 'send' ? 'send' : 'recv';
+const WEB_AUDIO = process.env.BENCH_SYNC_WEBAUDIO === '1';
 
 async function main() {
   const load0 = loadavg();
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...SYNC_CHROMIUM_EXTRA_ARGS], headless: true });
-  const room = await openSyncRoom(browser, { receivers: RECEIVERS, skewedReceiver: RECEIVERS - 1, enabled: true, holdSide: HOLD_SIDE });
+  const room = await openSyncRoom(browser, { receivers: RECEIVERS, skewedReceiver: RECEIVERS - 1, enabled: true, holdSide: HOLD_SIDE, webAudio: WEB_AUDIO });
   try {
     await sleep(OBSERVE_S * 1000);
     const screenAt = await room.truthNow();
@@ -83,7 +84,7 @@ async function main() {
         {
           bench: 'sync',
           machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, chromium: browser.version(), loadavgStart: load0.map((x) => Math.round(x * 100) / 100), loadavgEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
-          setup: { receivers: RECEIVERS, seconds: SECONDS, warmupS: WARMUP_S, holds: BENCH_HOLDS, holdSide: HOLD_SIDE, skewedReceiver: { index: RECEIVERS - 1, ...BENCH_CLOCK_SKEW }, skewSign: 'delay(first) − delay(second), ms; chat: shown − (its media moment as played by the audio)' },
+          setup: { receivers: RECEIVERS, seconds: SECONDS, warmupS: WARMUP_S, holds: BENCH_HOLDS, holdSide: HOLD_SIDE, webAudioPath: WEB_AUDIO, skewedReceiver: { index: RECEIVERS - 1, ...BENCH_CLOCK_SKEW }, skewSign: 'delay(first) − delay(second), ms; chat: shown − (its media moment as played by the audio)' },
           skewMs: {
             cameraAudio: { off: offPairs.cameraAudio, on: onPairs.cameraAudio },
             screenAudio: { off: offPairs.screenAudio, on: onPairs.screenAudio },
@@ -96,7 +97,7 @@ async function main() {
           framesDiscarded: { off: offPairs.framesDiscarded, on: onPairs.framesDiscarded },
           // The same pairs with the audio timed through a WebAudio analysis graph instead of where the
           // <audio> element plays it (see bench/sync-audio.browser.ts): for comparison, not the target.
-          skewMsAudioViaWebAudio: { off: offPairs.webAudioPath, on: onPairs.webAudioPath },
+          skewMsAudioViaWebAudio: WEB_AUDIO ? { off: offPairs.webAudioPath, on: onPairs.webAudioPath } : 'not measured (BENCH_SYNC_WEBAUDIO=1 measures it)',
           clockOffsetErrorMs: clockOn,
           convergence: { afterJoin: joinConv, afterScreenShare: screenConv },
           // addedMs: the synchronizer's own reckoning of the delay it adds; audioAddedMsByTruth, per
