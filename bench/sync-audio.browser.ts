@@ -15,9 +15,10 @@
  *
  * With BENCH_SYNC_WEBAUDIO=1 the same onsets detected through a WebAudio MediaStreamSource are
  * logged too (`webAudioOnsets`; off by default, as each analysis graph is one more real-time audio
- * thread on the bench machine's cores). That path is another consumer of the track, and its timing describes the analysis graph rather
- * than the element: with the analysis context's base latency at 10 ms it read ~10 ms earlier than
- * the element path, at 21 ms ('playback') ~33 ms later, and its FIFO phase changes run to run.
+ * thread on the bench machine's cores). That path is another consumer of the track, and its timing
+ * describes the analysis graph rather than the element: with the analysis context's base latency at
+ * 10 ms it read ~10 ms earlier than the element path, at 21 ms ('playback') ~33 ms later, and its
+ * FIFO phase changes run to run.
  */
 import { playoutTotals } from '../src-renderer/sync/aligner';
 import { truthOfPerf } from './sync-time-code.browser';

@@ -84,8 +84,8 @@ export function decodeFrom(video: HTMLVideoElement, canvas: HTMLCanvasElement, g
  * The time code of the frame `video` shows, read from its luma plane: the frame is taken as a
  * VideoFrame and only the code's rows are copied, in the decoder's own format. Drawing the frame
  * into a canvas instead (decodeFrom) converts and scales the whole frame to RGB on the page's main
- * thread: in a profile of a bench receiver that was 42% of its main thread, two receivers' worth of
- * it nearly a core of this machine's two, which the app's own rendering never pays.
+ * thread: 42 % of a bench receiver's main thread in a 10 s profile (this way, 5 %), a load the app's
+ * own rendering does not carry and that slowed what the bench measures.
  * undefined (known at once, before anything else is shown): the frame is not planar YUV, and
  * decodeFrom is to read it.
  */
