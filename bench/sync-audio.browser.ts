@@ -167,17 +167,15 @@ const CHUNK_QUEUE = 300;
  * Pulse onsets in the samples a track delivers to its sinks, each reported with the time its sample
  * was delivered (performance timeline, ms): a chunk's AudioData timestamp is its capture time for a
  * local track and its delivery time for a remote one, in µs on the performance timeline. `note`
- * records the read lag once, which checks that, and every 3000 chunks the gaps in their timestamps
- * and the chunks the processor dropped. The queue is long (3 s) because the chunks are read on the
- * page's main thread: a chunk dropped while it is busy and holding a pulse's onset would have that
- * pulse heard late and misnamed (its frequency read from its tail), and matched to the wrong pulse,
- * 250–750 ms off: seen a few times a run in bench:sync dumps while its receivers' main threads were
- * busiest. Returns stop.
+ * records the read lag once, which checks that, and every 3000 chunks how many the processor
+ * dropped. The queue is long (3 s) because the chunks are read on the page's main thread: a chunk
+ * dropped while it is busy and holding a pulse's onset would have that pulse heard late and
+ * misnamed (its frequency read from its tail), and matched to the wrong pulse, 250–750 ms off: seen
+ * a few times a run in bench:sync dumps while its receivers' main threads were busiest. Returns stop.
  */
 function detectInTrack(track: MediaStreamTrack, onOnset: (perfMs: number, f: number) => void, note: (what: string) => void): () => void {
   const processor = new MediaStreamTrackProcessor({ track, maxBufferSize: CHUNK_QUEUE });
   const reader = processor.readable.getReader();
-  const dropped = () => processor.discardedFrames ?? 'not reported';
   // Recent chunks (first frame index, timestamp): an onset is reported 20 ms after its sample.
   const chunks: { frame: number; perf: number; rate: number }[] = [];
   const timeOf = (frame: number) => {
@@ -187,8 +185,6 @@ function detectInTrack(track: MediaStreamTrack, onOnset: (perfMs: number, f: num
   let detector: InstanceType<typeof PulseDetector> | null = null;
   let frames = 0;
   let stopped = false;
-  let last: { perf: number; ms: number } | null = null;
-  let missing = 0;
   const lags: number[] = [];
   void (async () => {
     let buf = new Float32Array(0);
@@ -199,13 +195,11 @@ function detectInTrack(track: MediaStreamTrack, onOnset: (perfMs: number, f: num
       if (buf.length !== value.numberOfFrames) buf = new Float32Array(value.numberOfFrames);
       value.copyTo(buf, { planeIndex: 0, format: 'f32-planar' });
       const perf = value.timestamp / 1000;
-      if (last && perf - last.perf > 1.5 * last.ms) missing += Math.round((perf - last.perf) / last.ms) - 1;
-      last = { perf, ms: (value.numberOfFrames / value.sampleRate) * 1000 };
       chunks.push({ frame: frames, perf, rate: value.sampleRate });
       if (chunks.length > 16) chunks.shift();
       lags.push(performance.now() - perf);
       if (lags.length === 500) note(`${track.id.slice(0, 8)} audio chunk read lag ms: min ${Math.min(...lags).toFixed(2)} p50 ${lags.sort((x, y) => x - y)[250]!.toFixed(2)}`);
-      if (lags.length % 3000 === 0) note(`${track.id.slice(0, 8)} audio chunks after ${lags.length}: timestamp gaps ${missing}, dropped by the processor ${dropped()}`);
+      if (lags.length % 3000 === 0) note(`${track.id.slice(0, 8)} audio chunks after ${lags.length}: dropped by the processor ${processor.discardedFrames ?? 'not reported'}`);
       detector.push(buf, frames);
       frames += value.numberOfFrames;
       value.close();

@@ -22,6 +22,13 @@ export const truthNow = () => mono() + corr;
 export const truthOfPerf = (p: number) => performance.timeOrigin + p + corr;
 
 // ---- time-code canvases -----------------------------------------------------------------------------
+/** Where the code's cells lie in a w × h frame (its top 60 %): cell size, and each cell's centre. */
+function codeLayout(w: number, h: number) {
+  const cw = w / CODE_COLS;
+  const ch = Math.floor((h * 0.6) / CODE_ROWS);
+  return { cw, ch, x: (c: number) => Math.floor(c * cw + cw / 2), y: (r: number) => Math.floor(r * ch + ch / 2) };
+}
+
 export function codeCanvas(w: number, h: number, fps: number): { stream: MediaStream; stop(): void } {
   const canvas = document.createElement('canvas');
   canvas.width = w;
@@ -29,8 +36,7 @@ export function codeCanvas(w: number, h: number, fps: number): { stream: MediaSt
   const g = canvas.getContext('2d')!;
   const stream = canvas.captureStream(0);
   const track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
-  const cw = w / CODE_COLS;
-  const ch = Math.floor((h * 0.6) / CODE_ROWS);
+  const { cw, ch } = codeLayout(w, h);
   let n = 0;
   const paint = () => {
     const t = truthNow();
@@ -66,14 +72,11 @@ export function decodeFrom(video: HTMLVideoElement, canvas: HTMLCanvasElement, g
   const h = canvas.height;
   g.drawImage(video, 0, 0, w, h);
   const img = g.getImageData(0, 0, w, Math.ceil(h * 0.6)).data;
-  const cw = w / CODE_COLS;
-  const ch = Math.floor((h * 0.6) / CODE_ROWS);
+  const at = codeLayout(w, h);
   const bits: boolean[] = [];
   for (let r = 0; r < CODE_ROWS; r++) {
     for (let c = 0; c < CODE_COLS; c++) {
-      const x = Math.floor(c * cw + cw / 2);
-      const y = Math.floor(r * ch + ch / 2);
-      const i = (y * w + x) * 4;
+      const i = (at.y(r) * w + at.x(c)) * 4;
       bits.push((img[i]! + img[i + 1]! + img[i + 2]!) / 3 > 128);
     }
   }
@@ -105,17 +108,16 @@ export function decodeLuma(video: HTMLVideoElement): Promise<number | null> | un
 
 async function readCode(frame: VideoFrame): Promise<number | null> {
   const vis = frame.visibleRect!;
-  const cw = vis.width / CODE_COLS;
-  const ch = Math.floor((vis.height * 0.6) / CODE_ROWS);
+  const at = codeLayout(vis.width, vis.height);
   // Only the two rows through each code row's centre are copied (a rect's corners must be even for
   // the subsampled chroma).
   const bits: boolean[] = [];
   for (let r = 0; r < CODE_ROWS; r++) {
-    const y = Math.floor(r * ch + ch / 2);
+    const y = at.y(r);
     const rect = { x: vis.x, y: vis.y + y - (y % 2), width: vis.width, height: 2 };
     const buf = new Uint8Array(frame.allocationSize({ rect }));
     const [luma] = await frame.copyTo(buf, { rect });
-    for (let c = 0; c < CODE_COLS; c++) bits.push(buf[luma!.offset + (y % 2) * luma!.stride + Math.floor(c * cw + cw / 2)]! > 128);
+    for (let c = 0; c < CODE_COLS; c++) bits.push(buf[luma!.offset + (y % 2) * luma!.stride + at.x(c)]! > 128);
   }
   return decodeBits(bits, truthNow());
 }
