@@ -122,17 +122,23 @@ describe('DelayController: videos on steps', () => {
 
   it('a video whose own frames split late sets the pace at its upper step and is floored there', () => {
     // A 30 fps screen on no floor whose render time sits just below the edge above its 165 ms step
-    // (varying ± 6 ms), so 15–32 % of its frames are shown a step late (seen in bench:sync: a screen
+    // (varying ± 6 ms), so 14–33 % of its frames are shown a step late (seen in bench:sync: a screen
     // at 164 ms with 30 % of its frames at 196 for 30 s). A lower floor cannot bring them forward; the
     // upper step is where it holds still.
-    for (const aboveEdge of [29, 31.3]) {
-      const screen: SimStream = { id: 'screen', base: 165, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 6, naturalAboveEdgeMs: aboveEdge };
-      const sim = simulate([{ id: 'audio', base: 120, periodMs: 20 }, { id: 'camera', base: 150, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 5 }, screen], 16_000);
-      const late = sim.samples.filter((x) => x.id === 'screen' && x.t >= 10_000).map((x) => x.delay);
-      const usual = [...late].sort((a, b) => a - b)[late.length >> 1]!;
-      expect(late.filter((d) => Math.abs(d - usual) > 16).length / late.length, `${aboveEdge} ms above the lower edge: share of screen frames off its step`).toBeLessThan(0.03);
-      for (const id of ['screen', 'camera']) expect(sim.directionChanges(id, 5_000)).toBe(0);
-      expect(sim.convergedAfter(0)).toBeLessThan(2_000);
+    // How soon the split is seen depends on its share: the upper end is the 90th percentile, so a
+    // third of the frames late (31.3 ms above the edge) shows at once, while 14 % (29 ms) sits near
+    // that line and can take seconds of frames to show (2.3 and 4.2 s in two of these seeds).
+    for (const seed of [1, 2, 3, 4]) {
+      for (const [aboveEdge, convergeWithinMs] of [[29, 5_000], [31.3, 2_000]] as const) {
+        const screen: SimStream = { id: 'screen', base: 165, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 6, naturalAboveEdgeMs: aboveEdge };
+        const sim = simulate([{ id: 'audio', base: 120, periodMs: 20 }, { id: 'camera', base: 150, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 5 }, screen], 16_000, {}, CHROMIUM, seed);
+        const late = sim.samples.filter((x) => x.id === 'screen' && x.t >= 10_000).map((x) => x.delay);
+        const usual = [...late].sort((a, b) => a - b)[late.length >> 1]!;
+        const what = `seed ${seed}, ${aboveEdge} ms above the lower edge`;
+        expect(late.filter((d) => Math.abs(d - usual) > 16).length / late.length, `${what}: share of screen frames off its step`).toBeLessThan(0.03);
+        for (const id of ['screen', 'camera']) expect(sim.directionChanges(id, 5_000), `${what}: ${id}`).toBe(0);
+        expect(sim.convergedAfter(0), what).toBeLessThan(convergeWithinMs);
+      }
     }
   });
 

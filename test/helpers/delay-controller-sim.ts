@@ -121,17 +121,21 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
       const e = plant.model === 'floor' && a > (effective[s.id] ?? 0) ? Math.max(effective[s.id] ?? 0, baseAt(s, t) - offsetOf(s)) : (effective[s.id] ?? 0);
       const maxMove = ((s.slewMsPerS ?? plant.slewMsPerS) * dt) / 1000;
       effective[s.id] = Math.abs(a - e) <= maxMove ? a : e + Math.sign(a - e) * maxMove;
-      nextSampleAt[s.id] ??= t + r() * (s.periodMs ?? 33);
-      if (t >= nextSampleAt[s.id]!) {
-        const period = s.periodMs ?? 33;
-        nextSampleAt[s.id] = t + period * (0.5 + r());
+      // Each measurement is taken when it is due, not at the tick that notices it: scheduled from
+      // the tick, the intervals ran 2.5 ms (half a tick) long on average, and a video's frame
+      // interval (their median) read 30–40 ms for a 33 ms stream.
+      const period = s.periodMs ?? 33;
+      nextSampleAt[s.id] ??= t + r() * period;
+      while (nextSampleAt[s.id]! <= t) {
+        const at = nextSampleAt[s.id]!;
+        nextSampleAt[s.id] = at + period * (0.5 + r());
         if (r() >= (s.loss ?? 0)) {
           const jitter = (s.jitter ?? 0) * (2 * r() - 1);
           const spike = r() < (s.spikeP ?? 0) ? (s.spikeMs ?? 0) : 0;
           const renderJitter = s.renderJitterMs ? s.renderJitterMs * (2 * r() - 1) : 0;
-          const delay = noiseFree(s, t, renderJitter) + jitter + spike;
-          samples.push({ id: s.id, t, delay });
-          c.addSample(s.id, t, delay);
+          const delay = noiseFree(s, at, renderJitter) + jitter + spike;
+          samples.push({ id: s.id, t: at, delay });
+          c.addSample(s.id, at, delay);
         }
       }
     }
