@@ -16,6 +16,7 @@
  */
 import { DelayController, type DelayControllerOptions, type DelayControllerOutput } from '../../src-shared/sync/delay-controller';
 import { pairSkews } from '../../src-shared/sync/media-timeline';
+import { ClockSteps } from '../../src-shared/sync/clock-steps';
 import type { RemoteMedia } from '../rtc/peer-manager';
 import { CaptureTimestamps, type PeerConnectionInfo } from './capture-timestamps';
 import type { FrameHolds } from './capture-worker';
@@ -158,6 +159,14 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   let disposed = false;
 
   const sessionAt = (epochMs: number) => clock.now() - (performance.timeOrigin + performance.now() - epochMs);
+  // Every delay is measured on the session clock, whose estimate steps when a resync finds a tighter
+  // anchor: the controller re-expresses what it holds (DelayController.shiftClock) before a delay
+  // read on the new estimate reaches it.
+  const clockSteps = new ClockSteps();
+  const followClock = () => {
+    const step = clockSteps.read(clock.now() - (performance.timeOrigin + performance.now()));
+    if (step !== 0) controller.shiftClock(step);
+  };
 
   const onPresented = (t: Tracked, s: PresentedSample) => {
     const id = t.entryId;
@@ -166,6 +175,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     if (!clock.synced) return;
     const cap = capture.captureTime(id, s.rtpTimestamp);
     if (cap === null) return;
+    followClock();
     const delay = sessionAt(s.at) - cap + (t.kind === 'audio' ? (t.sinkMs ?? sinkLatency) : 0);
     if (!Number.isFinite(delay) || delay < -1_000 || delay > 10_000) return;
     controller.addSample(t.key, now() - (performance.timeOrigin + performance.now() - s.at), delay);
@@ -210,6 +220,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       const arrival = t.entryId ? capture.arrivalDelay(t.entryId) : null;
       if (arrival !== null) controller.setArrivalDelay(t.key, arrival);
     }
+    if (clock.synced) followClock();
     const out = controller.update(now());
     last = out;
     for (const key of out.removed) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DelayController } from './delay-controller';
-import { CHROMIUM, simulate, type SimStream } from '../../test/helpers/delay-controller-sim';
+import { CHROMIUM, simulate, type SimResult, type SimStream } from '../../test/helpers/delay-controller-sim';
 
 // The bench's perturbations: screen 150 ms late, camera 80 ms ± 30 ms late, relative to audio.
 const AUDIO: SimStream = { id: 'audio', base: 60, periodMs: 20 };
@@ -268,6 +268,51 @@ describe('DelayController', () => {
       expect(sim.convergedAfter(0), `seed ${seed}`).toBeLessThan(3_500);
       expect(sim.last.state).toBe('inSync');
     }
+  });
+
+  describe('a step of the session clock (a resync finding a tighter anchor)', () => {
+    // Every delay is read on the receiver's session clock, so a step of its estimate moves them all
+    // at once while no stream's delay changes (bench:sync: first estimates at a join up to 23 ms off,
+    // corrected 0.2–10 s later). The clock starts `by` ms wrong and is set right at `at`.
+    const frame = 1_000 / 30;
+    const streams: SimStream[] = [
+      { id: 'audio', base: 120, periodMs: 20, jitter: 3 },
+      { id: 'camera', base: 170, offset: -13, gridMs: frame, periodMs: frame, renderJitterMs: 4 },
+      { id: 'screen', base: 190, offset: -10, gridMs: frame, periodMs: frame, renderJitterMs: 4 },
+    ];
+    const run = (at: number, by: number, seed: number, followed: boolean) => simulate(streams, 16_000, {}, CHROMIUM, seed, { steps: [{ at: 0, by }, { at, by: -by }], followed });
+    const movesAfter = (sim: SimResult, from: number) => {
+      const xs = sim.trace.filter((x) => x.t >= from - 100);
+      return xs.filter((x, i) => i > 0 && JSON.stringify(x.applied) !== JSON.stringify(xs[i - 1]!.applied)).length;
+    };
+    const spread = (x: SimResult['trace'][number]) => Math.max(...Object.values(x.trueDelay)) - Math.min(...Object.values(x.trueDelay));
+
+    it('once settled: nothing moves (without it, targets moved after the step)', () => {
+      let movedWithout = 0;
+      for (const by of [-20, -11, 11, 20]) {
+        for (const seed of [1, 2, 3, 4]) {
+          const what = `clock ${by} ms off until 8 s, seed ${seed}`;
+          const sim = run(8_000, by, seed, true);
+          expect(movesAfter(sim, 8_000), what).toBe(0);
+          expect(Math.max(...sim.trace.filter((x) => x.t >= 8_000).map(spread)), what).toBeLessThanOrEqual(Math.max(...sim.trace.filter((x) => x.t >= 5_000 && x.t < 8_000).map(spread)));
+          if (movesAfter(run(8_000, by, seed, false), 8_000) > 0) movedWithout++;
+        }
+      }
+      expect(movedWithout, 'runs that moved a target after the step without shiftClock (16 of 16 when written)').toBeGreaterThanOrEqual(12);
+    });
+
+    it('during a join: it still converges', () => {
+      for (const at of [500, 1_000, 1_500]) {
+        for (const by of [-20, 20]) {
+          for (const seed of [1, 2, 3]) {
+            const sim = run(at, by, seed, true);
+            const what = `clock ${by} ms off until ${at} ms, seed ${seed}`;
+            expect(sim.convergedAfter(0), what).toBeLessThan(2_500);
+            expect(sim.maxAdded, what).toBeLessThanOrEqual(100);
+          }
+        }
+      }
+    });
   });
 
   it('property: added delay stays within the cap and streams within the cap end up within 20 ms', () => {

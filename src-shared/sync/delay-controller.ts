@@ -141,6 +141,21 @@ export class DelayController {
     if (!this.learntOffsets.has(stream)) this.streams.get(stream)?.setOffsetPrior(this.kindPrior(stream));
   }
 
+  /**
+   * The session clock's estimate stepped by `deltaMs` (a resync found a tighter anchor; at a join in
+   * bench:sync the first estimates were up to 23 ms off, set right 0.2–10 s later): every delay
+   * measured from now on reads that much different though no stream's delay changed. Left as it
+   * was, the history disagreed with the new samples stream by stream, and in the simulator an 11 ms
+   * step raised the pace 40 ms (the camera 193 → 233, the audio after it). Everything held in
+   * measured terms moves with the clock instead, so nothing looks as if it moved.
+   */
+  shiftClock(deltaMs: number): void {
+    if (!Number.isFinite(deltaMs) || deltaMs === 0) return;
+    for (const s of this.streams.values()) s.shiftDelays(deltaMs);
+    for (const [id, offset] of this.learntOffsets) this.learntOffsets.set(id, offset + deltaMs);
+    this.pace.shift(deltaMs);
+  }
+
   /** The display's refresh interval as measured by the renderer, ms: sizes the video deadband. */
   setDisplayRefreshMs(ms: number): void {
     if (!Number.isFinite(ms) || ms <= 0) return;

@@ -12,6 +12,11 @@ export class Pace {
   private target: number | null = null;
   private lowerSince: number | null = null;
 
+  /** The clock the delays are measured on stepped by `deltaMs`: the pace moves with them. */
+  shift(deltaMs: number): void {
+    if (this.target !== null) this.target += deltaMs;
+  }
+
   /**
    * Re-evaluate from the measured streams at `now`. `band(s)`: the noise band of a stream's delay;
    * `maxAddedMs`: the cap on the delay added to anyone; `decreaseHoldMs`: how long a lower pace must

@@ -359,6 +359,21 @@ export class StreamDelayModel {
     return true;
   }
 
+  /**
+   * The clock every delay is measured on stepped by `deltaMs` (see DelayController.shiftClock):
+   * what is held in measured terms moves with it. An offset still at its prior is an assumption
+   * about the plant, not a reading, and stays.
+   */
+  shiftDelays(deltaMs: number): void {
+    for (const x of this.samples) x.delay += deltaMs;
+    if (this.estimate !== null) this.estimate += deltaMs;
+    if (this.natural !== null) this.natural += deltaMs;
+    if (this.naturalHigh !== null) this.naturalHigh += deltaMs;
+    if (this.floorShownAt !== null) this.floorShownAt += deltaMs;
+    if (this.before) this.before = { ...this.before, estimate: this.before.estimate + deltaMs };
+    if (this.offsetLearnt || this.offset !== this.offsetPrior) this.offset += deltaMs;
+  }
+
   /** The median of the delays measured since `from`, ms (null without samples). */
   medianSince(from: number): number | null {
     const d = this.delaysIn(from);

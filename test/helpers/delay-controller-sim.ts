@@ -78,7 +78,15 @@ export interface SimResult {
   maxAdded: number;
 }
 
-export function simulate(streams: SimStream[], durationMs: number, opts: DelayControllerOptions = {}, plant: Plant = CHROMIUM, seed = 1): SimResult {
+/** The receiver's session clock: its estimate steps by `by` ms at `at` (a resync finding a tighter
+ *  anchor), so every delay measured after reads that much different while no stream's delay changes;
+ *  `followed`: the controller is told (DelayController.shiftClock), as the aligner does. */
+export interface SimClock {
+  steps: { at: number; by: number }[];
+  followed: boolean;
+}
+
+export function simulate(streams: SimStream[], durationMs: number, opts: DelayControllerOptions = {}, plant: Plant = CHROMIUM, seed = 1, clock: SimClock = { steps: [], followed: true }): SimResult {
   const r = rng(seed);
   const c = new DelayController({ ...PRIORS, ...opts });
   const applied: Record<string, number> = {};
@@ -105,7 +113,13 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
   let maxApplied = 0;
   let maxAdded = 0;
   const dt = 5;
+  const clockErrorAt = (t: number) => clock.steps.reduce((sum, x) => sum + (t >= x.at ? x.by : 0), 0);
+  let clockTold = 0;
   for (let t = 0; t <= durationMs; t += dt) {
+    // A delay is read on the clock as it is when the measurement is processed (this tick).
+    const clockError = clockErrorAt(t);
+    if (clock.followed && clockError !== clockTold) c.shiftClock(clockError - clockTold);
+    clockTold = clockError;
     for (const s of streams) {
       if (!active(s, t)) {
         // The caller drops a receiver's target when its track goes away; a new track starts at 0.
@@ -133,7 +147,7 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
           const jitter = (s.jitter ?? 0) * (2 * r() - 1);
           const spike = r() < (s.spikeP ?? 0) ? (s.spikeMs ?? 0) : 0;
           const renderJitter = s.renderJitterMs ? s.renderJitterMs * (2 * r() - 1) : 0;
-          const delay = noiseFree(s, at, renderJitter) + jitter + spike;
+          const delay = noiseFree(s, at, renderJitter) + jitter + spike + clockError;
           samples.push({ id: s.id, t: at, delay });
           c.addSample(s.id, at, delay);
         }
