@@ -21,6 +21,7 @@ import type { RemoteMedia } from '../rtc/peer-manager';
 import { CaptureTimestamps, type PeerConnectionInfo } from './capture-timestamps';
 import type { FrameHolds } from './capture-worker';
 import { FreezeRecovery } from './freeze-recovery';
+import { floorHoldMs, jitterBufferTotals, type JitterBufferTotals } from './jitter-buffer-hold';
 import { AUDIO_REPORT_LAG_MS, measureDisplayRefresh, probeAudio, probeVideo, type PresentedSample, type Probe } from './media-probes';
 import type { PresentedMediaClock, SessionClockLike, SyncStats } from './sync-contracts';
 
@@ -113,6 +114,8 @@ interface Tracked {
   /** Audio: measured sink latency, ms (null until measured), and the last playout totals. */
   sinkMs: number | null;
   playout: { delayS: number; samples: number } | null;
+  /** Audio: the last jitter-buffer totals (see jitter-buffer-hold.ts). */
+  jitterBuffer: JitterBufferTotals | null;
 }
 
 /** The 'media-playout' totals of a receiver's stats, if the browser reports them. */
@@ -240,6 +243,10 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     if (!receiver) return;
     receiver.getStats().then(
       (report) => {
+        const jb = jitterBufferTotals(report);
+        const hold = jb && t.jitterBuffer ? floorHoldMs(t.jitterBuffer, jb) : null;
+        t.jitterBuffer = jb;
+        controller.setFloorHold(t.key, hold);
         const cur = playoutTotals(report);
         const prev = t.playout;
         t.playout = cur;
@@ -297,7 +304,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       }
       for (const [key, w] of wanted) {
         if (tracked.has(key)) continue;
-        const t: Tracked = { key, kind: w.kind, track: w.track, receiver: null, entryId: null, probe: null, appliedTarget: null, sinkMs: null, playout: null };
+        const t: Tracked = { key, kind: w.kind, track: w.track, receiver: null, entryId: null, probe: null, appliedTarget: null, sinkMs: null, playout: null, jitterBuffer: null };
         tracked.set(key, t);
         startProbe(t);
       }

@@ -156,6 +156,17 @@ export class DelayController {
     this.pace.shift(deltaMs);
   }
 
+  /**
+   * How far this stream's floor holds its jitter buffer above the target the buffer would have on
+   * its own, ms (the receiver's stats: jitterBufferTargetDelay − jitterBufferMinimumDelay per
+   * emitted sample, see src-renderer/sync/jitter-buffer-hold.ts). While it is well above zero, a
+   * delay above the model's floor is not taken for the stream's natural delay rising.
+   */
+  setFloorHold(stream: string, ms: number | null): void {
+    const s = this.streams.get(stream);
+    if (s) s.floorHoldMs = ms !== null && Number.isFinite(ms) ? ms : null;
+  }
+
   /** The display's refresh interval as measured by the renderer, ms: sizes the video deadband. */
   setDisplayRefreshMs(ms: number): void {
     if (!Number.isFinite(ms) || ms <= 0) return;

@@ -25,25 +25,24 @@
  * as its old value, and the other streams were never raised to it (seen in bench:sync: audio
  * drifting 110 → 145 ms at a constant target while the camera stayed at 120).
  */
-import { blockStandardError, median, quantile, robustSigma, trimmedMean } from './robust-stats';
-import { onStep, runsAt } from './video-steps';
+import { blockStandardError, median, quantile, trimmedMean } from './robust-stats';
+import { MIN_SPLIT_RUNS, naturalUpperEnd, onStep, runsAt, STEP_SPLIT_MIN_SAMPLES } from './video-steps';
 
 /** The span over which a ramp still in progress is looked for, ms: at 30 ms/s (below the slowest
  *  average seen) it moves the median by more than the 5 ms response tolerance. */
 const RAMP_LOOK_MS = 300;
 /** A video whose frames land in a neighbouring step this often sits on a step boundary (see
- *  centreInStep()), judged on at least this many settled samples (1.5 s of 30 fps frames). */
+ *  centreInStep()), judged on at least STEP_SPLIT_MIN_SAMPLES settled samples. */
 const STEP_SPLIT_SHARE = 0.05;
-const STEP_SPLIT_MIN_SAMPLES = 45;
 /** The share of samples within an eighth of a step of the usual step or a neighbour, for a video whose
  *  delay sits on its steps (in bench:sync frames sit within ±1 ms of theirs). */
 const ON_STEPS_SHARE = 0.9;
 /** How much larger than assumed a floor's offset can turn out: learnt audio offsets in bench:sync
  *  were 3–27 ms above their prior (NetEq's buffer floats within a band above its target). */
 const OFFSET_EXCESS_MAX_MS = 30;
-/** Separate runs (in time order) the frames a step off must form to count as split from their step
- *  (see runsAt()). */
-const MIN_SPLIT_RUNS = 2;
+/** A jitter buffer held this far above its own target by our floor is on that floor, ms (the
+ *  buffer's level floats about ±10 ms around its target in bench:sync). */
+const FLOOR_HOLD_MIN_MS = 10;
 /** Most quarter-step nudges one way after a floor was set. */
 const MAX_NUDGES = 2;
 
@@ -151,30 +150,11 @@ export class StreamDelayModel {
     this.estimate = est;
     this.estimateSe = blockStandardError(settledSamples);
     this.learn(est, now);
-    // Learnt only while no target is set, so every sample is the natural delay; bounded by 2 robust
-    // sigmas so that a spike among few samples does not pass for wander. Kept while floored. Not
-    // learnt from a floored stream's samples even where the floor does not quite bind: a floor at the
-    // upper end of the wander clips it, and the clipped samples would read as a higher natural pace,
-    // which raises the floor, which clips again (a runaway seen in the simulator).
-    // A video whose frames split between two steps is not spiking: at least a tenth of its frames are
-    // a step up, and that step is its upper end (the 2-sigma bound would drop it: with most frames on
-    // one step the robust sigma is 0). Seen in bench:sync: a screen on no floor shown at 164 ms with
-    // 30 % of its frames at 196 for 30 s, the pace held at 175. Nor is the upper end ever below the
-    // median: with most frames on the upper step, the 2-sigma bound (sigma 0) put it at the
-    // interquartile mean, between the two steps (a pace of 190 for frames at 166 and 199).
-    if (this.applied === 0) {
-      const high = quantile(usable, 0.9);
-      const mid = median(usable);
-      const step = this.o.framesAboveFloor ? this.sampleIntervalMs : null;
-      let stepUp = false;
-      if (step !== null) {
-        // Fewer frames than a split is judged on (STEP_SPLIT_MIN_SAMPLES) cannot tell a split from a
-        // run (see runsAt()): they are taken as split.
-        const upper = mid + step;
-        stepUp = onStep(high, upper, step) && (usable.length < STEP_SPLIT_MIN_SAMPLES || runsAt(usable, upper, step) >= MIN_SPLIT_RUNS);
-      }
-      this.naturalHigh = Math.max(est, mid, stepUp ? high : Math.min(high, est + 2 * robustSigma(usable)));
-    }
+    // Learnt only while no target is set, so every sample is the natural delay. Kept while floored.
+    // Not learnt from a floored stream's samples even where the floor does not quite bind: a floor at
+    // the upper end of the wander clips it, and the clipped samples would read as a higher natural
+    // pace, which raises the floor, which clips again (a runaway seen in the simulator).
+    if (this.applied === 0) this.naturalHigh = naturalUpperEnd(usable, est, this.o.framesAboveFloor ? this.sampleIntervalMs : null);
     this.naturalHigh ??= this.natural;
   }
 
@@ -199,7 +179,12 @@ export class StreamDelayModel {
       const tol = this.o.responseTolMs;
       const lastSecond = this.delaysIn(Math.max(this.settleAt, now - 1_000));
       const above = lastSecond.length >= this.o.minSamples ? quantile(lastSecond, 0.25) : Number.NEGATIVE_INFINITY;
-      if (above > floor + tol) {
+      // Unless the jitter buffer says its level is our floor's doing: then a delay above where the
+      // model put the floor is the buffer floating around its target, not a natural rise (bench:sync:
+      // a floored audio 8–13 ms over its floor, NetEq's own target 60 ms against our 216, read as
+      // natural, raised the pace, the videos a step after it, and the audio's floor after them:
+      // 218 → 291 ms over 35 s).
+      if (above > floor + tol && !this.heldByFloor()) {
         this.binding = false;
         // Above its floor, this is the natural delay (at least where most of the last second was): the
         // pace must rise with it.
@@ -372,6 +357,15 @@ export class StreamDelayModel {
     if (this.floorShownAt !== null) this.floorShownAt += deltaMs;
     if (this.before) this.before = { ...this.before, estimate: this.before.estimate + deltaMs };
     if (this.offsetLearnt || this.offset !== this.offsetPrior) this.offset += deltaMs;
+  }
+
+  /** How far the floor holds the stream's jitter buffer above what its network needs, ms, as the
+   *  receiver's stats last said (null: not known; see setFloorHold). */
+  floorHoldMs: number | null = null;
+
+  /** Whether the stats say the floor holds the buffer up by more than its float could account for. */
+  private heldByFloor(): boolean {
+    return this.floorHoldMs !== null && this.applied > 0 && this.floorHoldMs > FLOOR_HOLD_MIN_MS;
   }
 
   /** The median of the delays measured since `from`, ms (null without samples). */

@@ -2,6 +2,7 @@
  * A video's presented delay sits on steps (whole refreshes or frame intervals): which step a delay is
  * on, and how the frames at a step are spread in time. Pure.
  */
+import { median, quantile, robustSigma } from './robust-stats';
 
 /** Whether a delay is shown at the step `level` (within an eighth of a step: in bench:sync frames sit
  *  within ±1 ms of theirs). */
@@ -24,4 +25,30 @@ export function runsAt(delays: readonly number[], level: number, step: number): 
     inRun = at;
   }
   return runs;
+}
+
+/** Separate runs (in time order) the frames a step off must form to count as split from their step
+ *  (see runsAt()). */
+export const MIN_SPLIT_RUNS = 2;
+/** A split is judged on at least this many frames (1.5 s of 30 fps frames). */
+export const STEP_SPLIT_MIN_SAMPLES = 45;
+
+/**
+ * The upper end of a natural delay's own wander, from its samples and their estimate: their 90th
+ * percentile, bounded by 2 robust sigmas above the estimate so that a spike among few samples does
+ * not pass for wander. A video (`step`: its frame interval; null for audio) whose frames split
+ * between two steps is not spiking: at least a tenth of its frames are a step up, and that step is
+ * its upper end (the 2-sigma bound would drop it: with most frames on one step the robust sigma is
+ * 0). Seen in bench:sync: a screen on no floor shown at 164 ms with 30 % of its frames at 196 for
+ * 30 s, the pace held at 175. Nor is the upper end ever below the median: with most frames on the
+ * upper step, the 2-sigma bound (sigma 0) put it at the interquartile mean, between the two steps (a
+ * pace of 190 for frames at 166 and 199).
+ */
+export function naturalUpperEnd(delays: readonly number[], est: number, step: number | null): number {
+  const high = quantile(delays, 0.9);
+  const mid = median(delays);
+  // Fewer frames than a split is judged on cannot tell a split from a run (see runsAt()): they are
+  // taken as split.
+  const stepUp = step !== null && onStep(high, mid + step, step) && (delays.length < STEP_SPLIT_MIN_SAMPLES || runsAt(delays, mid + step, step) >= MIN_SPLIT_RUNS);
+  return Math.max(est, mid, stepUp ? high : Math.min(high, est + 2 * robustSigma(delays)));
 }

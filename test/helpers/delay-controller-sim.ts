@@ -47,6 +47,10 @@ export interface SimStream {
   /** Capture-to-arrival delay the receiver measures on this stream's frames, ms, told to the
    *  controller at every update (setArrivalDelay); by default the controller is told nothing. */
   arrivalMs?: number;
+  /** The receiver's stats tell how far the floor holds this stream's jitter buffer above its own
+   *  target (audio, from getStats: see DelayController.setFloorHold): here the floor's part of the
+   *  delay above the natural one, told at every update. */
+  reportsFloorHold?: boolean;
   /** Probability that a measurement is lost; probability and size of an outlier. */
   loss?: number;
   spikeP?: number;
@@ -155,6 +159,7 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
     }
     if (t % 50 === 0) {
       for (const s of streams) if (s.arrivalMs !== undefined && active(s, t)) c.setArrivalDelay(s.id, s.arrivalMs);
+      for (const s of streams) if (s.reportsFloorHold && active(s, t)) c.setFloorHold(s.id, Math.max(0, (effective[s.id] ?? 0) + offsetOf(s) - baseAt(s, t)));
       const out = c.update(t);
       for (const d of out.streams) {
         applied[d.stream] = d.targetMs;
