@@ -40,8 +40,8 @@ const ON_STEPS_SHARE = 0.9;
 /** How much larger than assumed a floor's offset can turn out: learnt audio offsets in bench:sync
  *  were 3–27 ms above their prior (NetEq's buffer floats within a band above its target). */
 const OFFSET_EXCESS_MAX_MS = 30;
-/** A jitter buffer held this far above its own target by our floor is on that floor, ms (the
- *  buffer's level floats about ±10 ms around its target in bench:sync). */
+/** A jitter buffer whose target our floor holds this far above the target it would have on its own
+ *  is on that floor, ms: clear of what a second's mean of the stats can be off by. */
 const FLOOR_HOLD_MIN_MS = 10;
 /** Most quarter-step nudges one way after a floor was set. */
 const MAX_NUDGES = 2;
