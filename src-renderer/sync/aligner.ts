@@ -161,14 +161,15 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   const listeners = new Set<(s: DelaySample) => void>();
   let disposed = false;
 
-  const sessionAt = (epochMs: number) => clock.now() - (performance.timeOrigin + performance.now() - epochMs);
   // Every delay is measured on the session clock, whose estimate steps when a resync finds a tighter
   // anchor: the controller re-expresses what it holds (DelayController.shiftClock) before a delay
-  // read on the new estimate reaches it.
+  // read on the new estimate reaches it. Returns the offset (session − local epoch time), ms.
   const clockSteps = new ClockSteps();
   const followClock = () => {
-    const step = clockSteps.read(clock.now() - (performance.timeOrigin + performance.now()));
+    const offset = clock.now() - (performance.timeOrigin + performance.now());
+    const step = clockSteps.read(offset);
     if (step !== 0) controller.shiftClock(step);
+    return offset;
   };
 
   const onPresented = (t: Tracked, s: PresentedSample) => {
@@ -178,8 +179,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     if (!clock.synced) return;
     const cap = capture.captureTime(id, s.rtpTimestamp);
     if (cap === null) return;
-    followClock();
-    const delay = sessionAt(s.at) - cap + (t.kind === 'audio' ? (t.sinkMs ?? sinkLatency) : 0);
+    const delay = s.at + followClock() - cap + (t.kind === 'audio' ? (t.sinkMs ?? sinkLatency) : 0);
     if (!Number.isFinite(delay) || delay < -1_000 || delay > 10_000) return;
     controller.addSample(t.key, now() - (performance.timeOrigin + performance.now() - s.at), delay);
     for (const l of listeners) l({ key: t.key, kind: t.kind, at: s.at, delayMs: delay, captureSessionMs: cap });
@@ -223,7 +223,6 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       const arrival = t.entryId ? capture.arrivalDelay(t.entryId) : null;
       if (arrival !== null) controller.setArrivalDelay(t.key, arrival);
     }
-    if (clock.synced) followClock();
     const out = controller.update(now());
     last = out;
     for (const key of out.removed) {
