@@ -55,8 +55,30 @@ export interface MediaSyncDeps {
  *  device ('media-playout' totalPlayoutDelay / totalSamplesCount = 30 ms). */
 export const AUDIO_SINK_LATENCY_MS = 30;
 
+/**
+ * The lowest common presentation delay, ms: every stream's receiver is floored there before its first
+ * frame (DelayController.initialTarget), and the pace never goes below it. What moved a stream after
+ * a join was mostly its own jitter buffer, which no later correction undoes within the second a join
+ * may take: NetEq starts at 80 ms, sinks toward 20 and rises again by itself in 20 ms steps. In 24
+ * bench:sync runs of session 19 (48 receivers), its own target went to 100–140 ms 1.5 s or more after
+ * the join in 12, the audio rose with it, and none of those 12 joins settled within 2 s. Here the
+ * audio's floor is about 108 ms of jitter-buffer target (this less the audio offset prior), above
+ * NetEq's own in 41 of those 48 receivers (100 ms or less; 120 in 6, 140 in 1). A video's floor holds
+ * from its first frame (VCMTiming starts at its target), so the camera starts where the audio goes.
+ * The cost is latency, which a webinar can spend: about 60 ms of audio delay at each receiver of
+ * bench:sync (its audio on − off, by the bench's own truth), against about 75 without the floor.
+ */
+export const PLAYOUT_FLOOR_MS = 170;
+
 /** Capture-to-arrival plus render on a fast network, ms: the floor offset assumed before one is learnt. */
 const OFFSET_PRIOR_MS = 5;
+
+/** An audio packet's capture-to-arrival on a fast network, ms: a 20 ms Opus frame is sent once it is
+ *  whole (measured 21 ms on loopback, the controller's assumedArrivalMs.audio being 25). The prior had
+ *  OFFSET_PRIOR_MS here, and the offsets learnt in bench:sync were 3–27 ms above it (session 19's
+ *  dumps: delay − target in the on window 54–84 ms against a prior of 46.5); a playout floor set on
+ *  that prior put the audio 15–20 ms above the camera from the join. */
+const AUDIO_ARRIVAL_PRIOR_MS = 20;
 
 export type MediaKind = 'audio' | 'camera' | 'screen';
 
@@ -142,9 +164,9 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
   let enabled = deps.enabled ?? true;
   const sinkLatency = deps.audioSinkLatencyMs ?? AUDIO_SINK_LATENCY_MS;
   // Until a stream's floor has been seen to bind, its offset (delay − target) is assumed: a few ms of
-  // capture-to-arrival and render for video; for audio that plus the sink and what lies between the
-  // jitter buffer's report and the track (stream-delay-model.ts, media-probes.ts).
-  const controllerOptions = { offsetPriorMs: { audio: sinkLatency + OFFSET_PRIOR_MS + AUDIO_REPORT_LAG_MS, video: OFFSET_PRIOR_MS }, ...deps.controller };
+  // capture-to-arrival and render for video; for audio its capture-to-arrival, the sink, and what
+  // lies between the jitter buffer's report and the track (stream-delay-model.ts, media-probes.ts).
+  const controllerOptions = { playoutFloorMs: PLAYOUT_FLOOR_MS, offsetPriorMs: { audio: sinkLatency + AUDIO_ARRIVAL_PRIOR_MS + AUDIO_REPORT_LAG_MS, video: OFFSET_PRIOR_MS }, ...deps.controller };
   let controller = new DelayController(controllerOptions);
   // Video delays move in whole display refreshes; the controller sizes its video deadband from it.
   let refreshMs: number | null = null;
@@ -201,6 +223,8 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     if (!entry) return;
     t.receiver = entry.receiver;
     t.entryId = entry.id;
+    // Floored at the playout floor before its first frame (DelayController.initialTarget).
+    if (enabled) setTarget(t, controller.initialTarget(t.key));
     if (t.kind !== 'audio') recovery.watch(entry.id);
     t.probe = t.kind === 'audio' ? probeAudio(entry.receiver, (s) => onPresented(t, s)) : probeVideo(t.track, (s) => onPresented(t, s), { document: deps.document, element: shownOn.get(t.track.id) });
   };
@@ -326,6 +350,7 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
       // The controller assumes targets start at 0 (the browser default): start it afresh.
       controller = new DelayController(controllerOptions);
       if (refreshMs !== null) controller.setDisplayRefreshMs(refreshMs);
+      if (on) for (const t of tracked.values()) setTarget(t, controller.initialTarget(t.key));
       last = null;
     },
     lastOutput: () => last,

@@ -9,6 +9,9 @@ export const JITTER_BUFFER_TARGET_MAX_MS = 4_000;
 export interface DelayControllerOptions {
   /** Most delay we add to any stream, ms: a receiver must not drift into lag. */
   maxAddedMs?: number;
+  /** The lowest common presentation delay, ms (0: none). Every stream is floored there from its first
+   *  frame (initialTarget), and the pace never falls below it (see DelayController.initialTarget). */
+  playoutFloorMs?: number;
   /** Measurements older than this do not count, ms. */
   windowMs?: number;
   /** Samples needed before a stream's delay is trusted. */
@@ -74,6 +77,7 @@ export const videoDeadbandFor = (refreshMs: number) => VIDEO_DEADBAND_PER_REFRES
 export function resolveOptions(opts: DelayControllerOptions): Required<DelayControllerOptions> {
   return {
     maxAddedMs: Math.min(JITTER_BUFFER_TARGET_MAX_MS, opts.maxAddedMs ?? 400),
+    playoutFloorMs: Math.max(0, opts.playoutFloorMs ?? 0),
     windowMs: opts.windowMs ?? 3_000,
     minSamples: opts.minSamples ?? 8,
     staleAfterMs: opts.staleAfterMs ?? 1_500,

@@ -19,7 +19,9 @@
  *              capped at min_s natural_s + maxAdded   end of its natural delay's own wander (90th
  *                                              percentile), so that, floored there, it holds still
  *                                              too; never more than the cap added to anyone (the
- *                                              cap binds at once, a lower pace only after a hold)
+ *                                              cap binds at once, a lower pace only after a hold),
+ *              and never below the playout floor, where every stream is floored from its first
+ *              frame (initialTarget)
  *   video v  : target_v = T − offset_v, moved only when |T − delay_v| exceeds about half a step
  *              (videoBand()): a frame is shown whole, at a refresh and with a steady cadence, so a
  *              video's delay moves in steps of a refresh or of a frame interval, whichever is
@@ -118,10 +120,23 @@ export class DelayController {
       const o = this.o;
       const prior = this.learntOffsets.get(stream) ?? this.kindPrior(stream);
       const options = { windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, framesAboveFloor: !o.isAudio(stream) };
-      s = new StreamDelayModel(options, at, prior);
+      s = new StreamDelayModel(options, at, prior, { target: this.initialTarget(stream), firstDelay: delayMs });
       this.streams.set(stream, s);
     }
     s.add(at, delayMs);
+  }
+
+  /**
+   * The target a stream's receiver gets before its first frame: its floor at the playout floor
+   * (playoutFloorMs), by the offset learnt for it or its prior; 0 without one. The aligner sets it
+   * as soon as the receiver is known, and the stream's model starts from it. Why a floor from the
+   * first frame: see PLAYOUT_FLOOR_MS in src-renderer/sync/aligner.ts.
+   */
+  initialTarget(stream: string): number {
+    const floor = this.o.playoutFloorMs;
+    if (floor <= 0) return 0;
+    const offset = this.learntOffsets.get(stream) ?? this.kindPrior(stream);
+    return Math.max(0, Math.min(JITTER_BUFFER_TARGET_MAX_MS, Math.round(floor - offset)));
   }
 
   /**
@@ -199,7 +214,7 @@ export class DelayController {
     }
 
     const measured = [...this.streams.values()].filter((s) => s.natural !== null);
-    const T = this.pace.update(measured, now, (s) => deadband(this.o, s), o.maxAddedMs, o.decreaseHoldMs);
+    const T = this.pace.update(measured, now, (s) => deadband(this.o, s), o.maxAddedMs, o.decreaseHoldMs, o.playoutFloorMs);
     const straggler = T === null ? null : this.findStraggler(T, now);
     const R = this.reference(T, now);
     const waitingForJoin = [...this.streams.values()].some((s) => s.natural === null && now - s.firstSampleAt < o.joinWaitMs);
@@ -243,7 +258,10 @@ export class DelayController {
       streams: decisions,
       skews,
       removed,
-      addedDelayMs: Math.round([...this.streams.values()].reduce((m, s) => Math.max(m, s.natural === null ? 0 : s.predict(s.applied) - s.natural), 0)),
+      // A stream floored from its first frame (the playout floor) was never seen on its natural delay,
+      // so its model's "natural" is its floored delay; where the receiver's stats say how far the
+      // floor holds its jitter buffer up (audio), that is the delay added.
+      addedDelayMs: Math.round([...this.streams.values()].reduce((m, s) => Math.max(m, s.natural === null ? 0 : s.predict(s.applied) - s.natural, s.floorHoldMs ?? 0), 0)),
     };
   }
 

@@ -32,6 +32,15 @@ describe('Pace', () => {
     expect(p.update([stream(100), stream(190, 175)], 100, band, 400, 1_000)).toBe(190);
   });
 
+  it('never falls below the playout floor', () => {
+    const p = new Pace();
+    expect(p.update([stream(60), stream(80, 90)], 0, band, 400, 1_000, 170)).toBe(170);
+    // A slower stream sets it above the floor; when it goes, the pace comes back to the floor, not under.
+    expect(p.update([stream(60), stream(200, 210)], 100, band, 400, 1_000, 170)).toBe(210);
+    expect(p.update([stream(60), stream(80, 90)], 200, band, 400, 1_000, 170)).toBe(210);
+    expect(p.update([stream(60), stream(80, 90)], 1_300, band, 400, 1_000, 170)).toBe(170);
+  });
+
   it('never adds more than the cap to the fastest stream, and the cap binds at once', () => {
     const p = new Pace();
     expect(p.update([stream(100), stream(600)], 0, band, 400, 1_000)).toBe(500);

@@ -20,9 +20,10 @@ export class Pace {
   /**
    * Re-evaluate from the measured streams at `now`. `band(s)`: the noise band of a stream's delay;
    * `maxAddedMs`: the cap on the delay added to anyone; `decreaseHoldMs`: how long a lower pace must
-   * persist before it is followed.
+   * persist before it is followed; `floorMs`: the lowest pace (the playout floor, see
+   * DelayController.initialTarget).
    */
-  update<S extends PacedStream>(measured: S[], now: number, band: (s: S) => number, maxAddedMs: number, decreaseHoldMs: number): number | null {
+  update<S extends PacedStream>(measured: S[], now: number, band: (s: S) => number, maxAddedMs: number, decreaseHoldMs: number, floorMs = 0): number | null {
     if (measured.length === 0) {
       this.target = null;
       this.lowerSince = null;
@@ -40,7 +41,7 @@ export class Pace {
     const highs = measured.map((s) => Math.max(s.naturalHigh ?? s.natural!, s.binding ? Number.NEGATIVE_INFINITY : s.natural!));
     const maxHigh = Math.max(...highs);
     const capped = Math.min(...measured.map((s) => s.natural!)) + maxAddedMs;
-    const wanted = Math.min(maxHigh, capped);
+    const wanted = Math.max(floorMs, Math.min(maxHigh, capped));
     const b = band(measured[highs.indexOf(maxHigh)]!);
     // The cap binds at once (a newly measured fast stream must not be held back by more than it);
     // only a lower natural pace waits out the hold.

@@ -13,6 +13,26 @@ function feed(m: StreamDelayModel, from: number, to: number, delay: (t: number) 
 }
 
 describe('StreamDelayModel', () => {
+  it('a stream floored before its first frame is not estimated over its climb to the floor', () => {
+    // Audio on a floor of 110 + 60: NetEq starts at 80 and climbs at 50 ms/s (1.8 s); the ramp the
+    // model waits out is 0.9 s at its 100 ms/s, plus the reassessment, so the estimate starts 1.4 s
+    // in, from the climb after 0.9 s only (over the whole climb it would be about 117), and is the
+    // floored level once the window has moved on.
+    const m = new StreamDelayModel(OPTIONS, 0, 60, { target: 110, firstDelay: 80 });
+    expect(m.applied).toBe(110);
+    const climb = (t: number) => Math.min(170, 80 + t / 20);
+    feed(m, 0, 1_350, climb);
+    expect(m.estimate).toBeNull();
+    feed(m, 1_350, 1_500, climb);
+    expect(m.estimate).toBeGreaterThan(130);
+    feed(m, 1_500, 5_000, climb);
+    expect(m.estimate).toBeCloseTo(170, 0);
+    // A video shown on its floor from its first frame is estimated as soon as there are samples.
+    const v = new StreamDelayModel(OPTIONS, 0, 5, { target: 165, firstDelay: 170 });
+    feed(v, 0, 800, () => 170, 33);
+    expect(v.estimate).toBeCloseTo(170, 0);
+  });
+
   it('learns the floor offset from a raise the delay answers', () => {
     const m = new StreamDelayModel(OPTIONS, 0, 35);
     feed(m, 0, 2_000, () => 100);

@@ -103,14 +103,23 @@ export class StreamDelayModel {
   /** Estimate and target when the last change was made, to judge how the delay answered it. */
   private before: { estimate: number; applied: number; expected: number; waits: number } | null = null;
 
+  /** `initial`: a target set on the receiver before its first frame (the playout floor), and that
+   *  frame's delay. Nothing is estimated until the floor's ramp should be done, as after a change:
+   *  an estimate over NetEq's climb has a band as wide as the climb (it held the pace under an audio
+   *  25 ms above the camera for 3 s in bench:sync). Then the delay reads as natural until a change
+   *  of target shows whether the floor binds (learn()). */
   constructor(
     private readonly o: StreamModelOptions,
     at: number,
     private offsetPrior: number,
+    initial?: { target: number; firstDelay: number },
   ) {
     this.firstSampleAt = at;
     this.lastSampleAt = at;
     this.offset = offsetPrior;
+    if (!initial || initial.target <= 0) return;
+    [this.applied, this.moved] = [initial.target, true];
+    this.settleAt = at + (Math.max(0, initial.target + offsetPrior - initial.firstDelay) * 1000) / o.slewMsPerS;
   }
 
   /** A better prior for the offset (e.g. from the stream's measured capture-to-arrival delay): taken

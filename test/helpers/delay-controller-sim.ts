@@ -67,7 +67,8 @@ export interface Plant {
 /** What the aligner tells the controller: the offsets it assumes before it has learnt them. */
 export const PRIORS: DelayControllerOptions = { offsetPriorMs: { audio: 35, video: 5 } };
 export const CHROMIUM: Plant = { slewMsPerS: 100, model: 'floor' };
-const offsetOf = (s: SimStream) => s.offset ?? (s.id.endsWith('audio') ? 35 : 5);
+const isAudio = (s: SimStream) => s.id.endsWith('audio');
+const offsetOf = (s: SimStream) => s.offset ?? (isAudio(s) ? 35 : 5);
 
 export interface SimResult {
   /** Time after which every pair's noise-free skew stayed within 20 ms, relative to `since`. */
@@ -126,14 +127,22 @@ export function simulate(streams: SimStream[], durationMs: number, opts: DelayCo
     clockTold = clockError;
     for (const s of streams) {
       if (!active(s, t)) {
-        // The caller drops a receiver's target when its track goes away; a new track starts at 0.
+        // The caller drops a receiver's target when its track goes away.
         if (t >= (s.to ?? Infinity) && t < (s.to ?? Infinity) + dt) {
-          applied[s.id] = 0;
+          delete applied[s.id];
           effective[s.id] = 0;
         }
         continue;
       }
-      const a = applied[s.id] ?? 0;
+      // A new track gets the controller's initial target (0 without a playout floor) before its first
+      // frame, as the aligner sets it. VCMTiming starts a video at its target; NetEq ramps to it.
+      if (applied[s.id] === undefined || (t >= (s.from ?? 0) && t < (s.from ?? 0) + dt)) {
+        const initial = c.initialTarget(s.id);
+        applied[s.id] = initial;
+        delete nextSampleAt[s.id];
+        if (!isAudio(s)) effective[s.id] = initial;
+      }
+      const a = applied[s.id]!;
       // A floor ramps from where the delay is, not from the old target (VCMTiming moves its current
       // delay, NetEq its buffer level): a raise starts to show at once.
       const e = plant.model === 'floor' && a > (effective[s.id] ?? 0) ? Math.max(effective[s.id] ?? 0, baseAt(s, t) - offsetOf(s)) : (effective[s.id] ?? 0);
