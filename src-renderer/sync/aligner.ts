@@ -224,8 +224,9 @@ export function createMediaSync(deps: MediaSyncDeps): MediaSync {
     if (!entry) return;
     t.receiver = entry.receiver;
     t.entryId = entry.id;
-    // Floored at the playout floor before its first frame (DelayController.initialTarget).
-    if (enabled) setTarget(t, controller.initialTarget(t.key));
+    // Floored at the playout floor before its first frame (DelayController.initialTarget); a stream
+    // re-probed on another element (presentOn) keeps the target the controller has given it.
+    if (enabled && t.appliedTarget === null) setTarget(t, controller.initialTarget(t.key));
     if (t.kind !== 'audio') recovery.watch(entry.id);
     t.probe = t.kind === 'audio' ? probeAudio(entry.receiver, (s) => onPresented(t, s)) : probeVideo(t.track, (s) => onPresented(t, s), { document: deps.document, element: shownOn.get(t.track.id) });
   };
