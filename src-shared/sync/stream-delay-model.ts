@@ -118,7 +118,8 @@ export class StreamDelayModel {
     this.lastSampleAt = at;
     this.offset = offsetPrior;
     if (!initial || initial.target <= 0) return;
-    [this.applied, this.moved] = [initial.target, true];
+    this.applied = initial.target;
+    this.moved = true;
     this.settleAt = at + (Math.max(0, initial.target + offsetPrior - initial.firstDelay) * 1000) / o.slewMsPerS;
   }
 
