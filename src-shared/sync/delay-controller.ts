@@ -46,7 +46,8 @@
  * audio whose aim rises above where its ramp is going has its target raised at once, and the ramp is
  * judged as one move when it has settled (raiseWhileRamping()).
  *
- * Against noise and oscillation: interquartile means over a 3 s window of settled samples; a
+ * Against noise and oscillation: interquartile means over a window of settled samples (3 s; 8 s for
+ * a video, whose shown delay flips a step for a moment on its own: see videoWindowMs); a
  * deadband of 3 standard errors (from 500 ms block means: delays are correlated over seconds),
  * never below deadbandMs (videoDeadbandMs for video); a rate limit per step; T rises at once but
  * falls only after the fall has persisted (hysteresis), so a slow stream's momentary dip does not
@@ -119,7 +120,7 @@ export class DelayController {
     if (!s) {
       const o = this.o;
       const prior = this.learntOffsets.get(stream) ?? this.kindPrior(stream);
-      const options = { windowMs: o.windowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, framesAboveFloor: !o.isAudio(stream) };
+      const options = { windowMs: o.isAudio(stream) ? o.windowMs : o.videoWindowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, framesAboveFloor: !o.isAudio(stream) };
       s = new StreamDelayModel(options, at, prior, { target: this.initialTarget(stream), firstDelay: delayMs });
       this.streams.set(stream, s);
     }
