@@ -14,13 +14,14 @@ export interface DelayControllerOptions {
   playoutFloorMs?: number;
   /** Measurements older than this do not count, ms. */
   windowMs?: number;
-  /** … for a video's, ms. Longer than audio's: a video's shown delay flips a refresh or a frame up or
-   *  down for a moment by the renderer's doing, under an unchanged floor and jitter buffer (bench:sync,
-   *  18 runs: a level held for 0.5 s at the median, 3 s at the 90th percentile). An estimate over 3 s
-   *  followed such flips: the audio was moved after the video, by a time-stretch, and was out of step
-   *  when the video flipped back. Over 8 s a flip of up to 3 s moves nothing (the simulator); a shift
-   *  that lasts is followed in about 5 s instead of 2.5. The window restarts at every change of the
-   *  target (samples before it settled do not count), so a move is judged as fast as before. */
+  /** The same for a video's measurements, ms. Longer than audio's: a video's shown delay flips a
+   *  refresh or a frame up or down for a moment by the renderer's doing, under an unchanged floor and
+   *  jitter buffer (bench:sync, 18 runs: a level held for 0.5 s at the median, 3 s at the 90th
+   *  percentile). An estimate over 3 s followed such flips: the audio was moved after the video, by a
+   *  time-stretch, and was out of step when the video flipped back. Over 8 s a flip of up to 3 s moves
+   *  nothing (the simulator); a shift that lasts is followed in about 5 s instead of 2.5. The window
+   *  restarts at every change of the target (samples before it settled do not count), so a move is
+   *  judged as fast as before. */
   videoWindowMs?: number;
   /** Samples needed before a stream's delay is trusted. */
   minSamples?: number;
