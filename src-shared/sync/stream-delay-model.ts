@@ -26,17 +26,11 @@
  * drifting 110 → 145 ms at a constant target while the camera stayed at 120).
  */
 import { blockStandardError, median, quantile, trimmedMean } from './robust-stats';
-import { MIN_SPLIT_RUNS, naturalUpperEnd, onStep, runsAt, STEP_SPLIT_MIN_SAMPLES } from './video-steps';
+import { naturalUpperEnd, splitDirection, STEP_SPLIT_MIN_SAMPLES } from './video-steps';
 
 /** The span over which a ramp still in progress is looked for, ms: at 30 ms/s (below the slowest
  *  average seen) it moves the median by more than the 5 ms response tolerance. */
 const RAMP_LOOK_MS = 300;
-/** A video whose frames land in a neighbouring step this often sits on a step boundary (see
- *  centreInStep()), judged on at least STEP_SPLIT_MIN_SAMPLES settled samples. */
-const STEP_SPLIT_SHARE = 0.05;
-/** The share of samples within an eighth of a step of the usual step or a neighbour, for a video whose
- *  delay sits on its steps (in bench:sync frames sit within ±1 ms of theirs). */
-const ON_STEPS_SHARE = 0.9;
 /** How much larger than assumed a floor's offset can turn out: learnt audio offsets in bench:sync
  *  were 3–27 ms above their prior (NetEq's buffer floats within a band above its target). */
 const OFFSET_EXCESS_MAX_MS = 30;
@@ -288,13 +282,8 @@ export class StreamDelayModel {
     const delays = this.delaysIn(this.settleAt);
     if (delays.length < STEP_SPLIT_MIN_SAMPLES) return false;
     const mid = median(delays);
-    const share = (at: number) => delays.filter((d) => onStep(d, at, step)).length / delays.length;
-    const [below, on, above] = [share(mid - step), share(mid), share(mid + step)];
-    // Only a delay that sits on its steps is split by a floor; one spread by its own jitter is not.
-    if (below + on + above < ON_STEPS_SHARE) return false;
-    const early = below > STEP_SPLIT_SHARE && runsAt(delays, mid - step, step) >= MIN_SPLIT_RUNS;
-    const late = above > STEP_SPLIT_SHARE && runsAt(delays, mid + step, step) >= MIN_SPLIT_RUNS;
-    const dir = early && (!late || below >= above) ? 1 : late ? -1 : 0;
+    const dir = splitDirection(delays, mid, step);
+    if (dir === null) return false;
     if (dir >= 0) this.lateNudges = 0;
     else if (this.lateNudges >= MAX_NUDGES || this.nudges <= -MAX_NUDGES) {
       // Moving the floor down did not bring the late frames forward: they are the video's own (its

@@ -52,3 +52,25 @@ export function naturalUpperEnd(delays: readonly number[], est: number, step: nu
   const stepUp = step !== null && onStep(high, mid + step, step) && (delays.length < STEP_SPLIT_MIN_SAMPLES || runsAt(delays, mid + step, step) >= MIN_SPLIT_RUNS);
   return Math.max(est, mid, stepUp ? high : Math.min(high, est + 2 * robustSigma(delays)));
 }
+
+/** A video whose frames land in a neighbouring step this often sits on a step boundary, judged on at
+ *  least STEP_SPLIT_MIN_SAMPLES settled samples. */
+const STEP_SPLIT_SHARE = 0.05;
+/** The share of samples within an eighth of a step of the usual step or a neighbour, for a video whose
+ *  delay sits on its steps (in bench:sync frames sit within ±1 ms of theirs). */
+const ON_STEPS_SHARE = 0.9;
+
+/**
+ * Which way a video's frames split from their usual step `mid` (see StreamDelayModel.centreInStep):
+ * 1 when enough land a step early (in runs, see runsAt()), −1 a step late, 0 neither; the side with
+ * more frames wins. null when the delays do not sit on their steps at all: only a delay on its steps
+ * is split by a floor, one spread by its own jitter is not.
+ */
+export function splitDirection(delays: readonly number[], mid: number, step: number): 1 | 0 | -1 | null {
+  const share = (at: number) => delays.filter((d) => onStep(d, at, step)).length / delays.length;
+  const [below, on, above] = [share(mid - step), share(mid), share(mid + step)];
+  if (below + on + above < ON_STEPS_SHARE) return null;
+  const early = below > STEP_SPLIT_SHARE && runsAt(delays, mid - step, step) >= MIN_SPLIT_RUNS;
+  const late = above > STEP_SPLIT_SHARE && runsAt(delays, mid + step, step) >= MIN_SPLIT_RUNS;
+  return early && (!late || below >= above) ? 1 : late ? -1 : 0;
+}
