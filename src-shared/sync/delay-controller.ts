@@ -120,7 +120,8 @@ export class DelayController {
     if (!s) {
       const o = this.o;
       const prior = this.learntOffsets.get(stream) ?? this.kindPrior(stream);
-      const options = { windowMs: o.isAudio(stream) ? o.windowMs : o.videoWindowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, framesAboveFloor: !o.isAudio(stream) };
+      const audio = o.isAudio(stream);
+      const options = { windowMs: audio ? o.windowMs : o.videoWindowMs, minSamples: o.minSamples, slewMsPerS: o.assumedSlewMsPerS, reassessMs: o.reassessMs, responseTolMs: o.deadbandMs, framesAboveFloor: !audio };
       s = new StreamDelayModel(options, at, prior, { target: this.initialTarget(stream), firstDelay: delayMs });
       this.streams.set(stream, s);
     }
