@@ -58,6 +58,25 @@ describe('DelayController with a playout floor', () => {
     }
   });
 
+  it('a new video above the floor, wandering across refresh steps on its own, is floored at its upper end within 2 s and holds still there', () => {
+    // Seen in bench:sync: a screen share above its 170 ms floor, its frames at 162, 178 and 195 ms for
+    // 7 s. Here its natural delay wanders ±15 ms over 2 s, on a 60 Hz grid, its render time 8 ms
+    // above a step's edge and jittering ±6 ms. Learning its upper end only while it has no target at
+    // all (it never has: the playout floor is set before its first frame), the pace was its middle and
+    // the screen was never floored: the streams were not in step for the whole 11 s.
+    for (const seed of [1, 2, 3, 4]) {
+      const screen: SimStream = { id: 'screen', base: 180, wanderMs: 15, gridMs: 16.7, naturalAboveEdgeMs: 8, renderJitterMs: 6, from: 5_000 };
+      const sim = simulate([audio(), { ...camera, gridMs: 16.7 }, screen], 16_000, { playoutFloorMs: FLOOR }, undefined, seed);
+      expect(sim.convergedAfter(5_000), `seed ${seed}`).toBeLessThan(2_000);
+      const floored = sim.trace.find((x) => x.t >= 7_000)!;
+      // Raised from its initial target (the floor less the video prior, 5).
+      expect(floored.applied.screen!, `seed ${seed}`).toBeGreaterThan(FLOOR - 5);
+      // Floored, the screen holds within its step of the floor instead of its wander's 30 ms.
+      const shown = sim.trace.filter((x) => x.t >= 8_000).map((x) => x.trueDelay.screen!);
+      expect(Math.max(...shown) - Math.min(...shown), `seed ${seed}`).toBeLessThanOrEqual(17);
+    }
+  });
+
   it('a stream that comes back starts from the offset learnt for it', () => {
     // The audio's true offset is 60 against a prior of 35: once learnt, its return is floored on it.
     // Gone for longer than staleAfterMs, so the controller forgets it and keeps what it learnt.

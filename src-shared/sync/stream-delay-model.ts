@@ -67,6 +67,8 @@ export class StreamDelayModel {
   applied = 0;
   /** Whether we ever changed the target. */
   moved = false;
+  /** Whether the target was ever changed from the one the stream started with (see refresh()). */
+  private steered = false;
   /** The median spacing of the samples in the window as of the last refresh, ms (null with too
    *  few, and for audio): for a video, whose samples are its presented frames, its frame interval. */
   sampleIntervalMs: number | null = null;
@@ -157,8 +159,12 @@ export class StreamDelayModel {
     // Learnt only while no target is set, so every sample is the natural delay. Kept while floored.
     // Not learnt from a floored stream's samples even where the floor does not quite bind: a floor at
     // the upper end of the wander clips it, and the clipped samples would read as a higher natural
-    // pace, which raises the floor, which clips again (a runaway seen in the simulator).
-    if (this.applied === 0) this.naturalHigh = naturalUpperEnd(usable, est, this.o.framesAboveFloor ? this.sampleIntervalMs : null);
+    // pace, which raises the floor, which clips again (a runaway seen in the simulator). Except for a
+    // video under the playout floor it started on, until it is steered: a constant floor cannot run
+    // away, and every video starts on one. Without this no video was floored at its upper end; a new
+    // screen above its 170 ms floor had the pace at its middle and showed its frames at 162, 178 and
+    // 195 ms for 7 s (bench:sync). Not audio: its delay floats around its floor (NetEq's level).
+    if (this.applied === 0 || (this.o.framesAboveFloor && !this.steered)) this.naturalHigh = naturalUpperEnd(usable, est, this.o.framesAboveFloor ? this.sampleIntervalMs : null);
     this.naturalHigh ??= this.natural;
   }
 
@@ -320,6 +326,7 @@ export class StreamDelayModel {
     this.applied = applied;
     this.offset = offset;
     this.moved = true;
+    this.steered = true;
     this.before = null;
     this.settleAt = now;
     return true;
@@ -339,6 +346,7 @@ export class StreamDelayModel {
     this.before = { ...b, expected: b.expected + extra };
     this.applied = target;
     this.moved = true;
+    this.steered = true;
     this.settleAt = Math.max(this.settleAt, now + (extra * 1000) / this.o.slewMsPerS);
     return true;
   }
@@ -384,6 +392,7 @@ export class StreamDelayModel {
     this.before = this.estimate === null ? null : { estimate: this.estimate, applied: this.applied, expected: to - from, waits: 0 };
     this.applied = target;
     this.moved = true;
+    this.steered = true;
     this.settleAt = now + (Math.abs(to - from) * 1000) / this.o.slewMsPerS;
     return true;
   }
