@@ -150,4 +150,22 @@ describe('StreamDelayModel', () => {
     expect(m.estimate!).toBeLessThan(195);
     expect(m.naturalHigh).toBeCloseTo(199, 0);
   });
+
+  it('a video on the playout floor it started on learns its upper end from its frames; once steered it keeps it', () => {
+    // Floored at 165 + 5 before its first frame, shown above it on its own: 30 fps frames over three
+    // 60 Hz refreshes, most on the upper (a new screen in bench:sync: of its first 8 s of frames, 40
+    // at 159–162 ms, 26 at 171–180, 89 at 189–197).
+    const m = new StreamDelayModel({ ...OPTIONS, framesAboveFloor: true }, 0, 5, { target: 165, firstDelay: 178 });
+    const levels = [195, 178, 195, 162, 195, 178, 195, 195, 162, 195];
+    let i = 0;
+    feed(m, 0, 3_000, () => levels[i++ % levels.length]!, 1_000 / 30);
+    expect(m.estimate!).toBeLessThan(190);
+    expect(m.naturalHigh!).toBeGreaterThanOrEqual(194);
+    // Floored at that upper end, every frame shows there (the floor clips the wander): that is not
+    // a higher natural pace, and the upper end stays where it was learnt.
+    const high = m.naturalHigh!;
+    m.apply(Math.round(high) + 12, 3_000);
+    feed(m, 3_000, 8_000, () => 212, 1_000 / 30);
+    expect(m.naturalHigh).toBe(high);
+  });
 });
